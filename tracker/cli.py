@@ -1,0 +1,269 @@
+"""The ``foi-tracker`` command."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import click
+import sqlite_utils
+
+from scrapers.http import PoliteClient
+from tracker import poll as polling
+from tracker.config import Config, ConfigError, load_config
+from tracker.db import open_db
+from tracker.model import site_id_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+METADATA = PROJECT_ROOT / "metadata.yml"
+
+
+class Context:
+    """What every command shares: where the database is, and the configuration."""
+
+    def __init__(self, db_path: str, config: Config):
+        self.db_path = db_path
+        self.config = config
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            try:
+                self._db = open_db(self.db_path)
+            except sqlite3.DatabaseError as error:
+                raise click.ClickException(f"{self.db_path}: cannot use as a database ({error})") from None
+        return self._db
+
+    def client(self, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
+        http = self.config.http
+        return PoliteClient(
+            contact=http.contact,
+            min_interval=http.min_interval,
+            max_retries=http.max_retries,
+            timeout=http.timeout,
+            max_bytes=int(http.max_page_mb * 1024 * 1024),
+            respect_robots=http.respect_robots,
+            allowed_hosts=polling.followed_hosts(self.db) | set(extra_hosts),
+        )
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "db_path",
+    default="foi.db",
+    envvar="FOI_TRACKER_DB",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database file (or set FOI_TRACKER_DB).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Configuration file (default: ./foi-tracker.toml if present, or FOI_TRACKER_CONFIG).",
+)
+@click.version_option(package_name="foi-tracker")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str, config_path: str | None) -> None:
+    """Track Freedom of Information requests on WhatDoTheyKnow and other Alaveteli sites.
+
+    Follow request threads, poll them politely, store every message in SQLite and browse
+    them with Datasette.
+    """
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    ctx.obj = Context(db_path, config)
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@pass_context
+def follow(context: Context, urls: tuple[str, ...]) -> None:
+    """Track request threads, or every request on a /user/ or /body/ page.
+
+    Works on any Alaveteli site. Example:
+    foi-tracker follow https://www.whatdotheyknow.com/request/some_request
+    """
+    added, failed = 0, 0
+    for url in urls:
+        try:
+            if polling.is_listing_url(url):
+                with context.client(extra_hosts={site_id_for(url)}) as client:
+                    added += len(polling.follow_listings(context.db, client, [url]))
+            else:
+                added += len(polling.follow(context.db, [url]))
+        except polling.FollowError as error:
+            click.echo(f"error: {error}", err=True)
+            failed += 1
+    click.echo(f"following {added} request(s); run 'foi-tracker poll' to fetch them", err=True)
+    if failed and not added:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--all", "poll_all", is_flag=True, help="Poll every followed thread, not only those due.")
+@click.option("--limit", type=click.IntRange(min=1), help="Poll at most this many threads.")
+@pass_context
+def poll(context: Context, poll_all: bool, limit: int | None) -> None:
+    """Fetch what is due now: changed threads are parsed and saved.
+
+    Pages are fetched with conditional GET, so an unchanged thread costs a 304. Exits 1 only
+    when nothing at all could be fetched.
+    """
+    db = context.db
+    now = datetime.now(timezone.utc)
+    due = polling.due_requests(db, now, poll_all=poll_all, limit=limit)
+    if not due:
+        click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
+        return
+    with context.client() as client:
+        report = _poll_with_progress(db, client, due, now)
+    _print_poll_summary(report)
+    if report.attempted and not report.succeeded:
+        sys.exit(1)
+
+
+def _poll_with_progress(db, client, due: list[dict], now: datetime) -> polling.PollReport:
+    errors: list[str] = []
+    on_terminal = sys.stderr.isatty()
+
+    def on_outcome(outcome: polling.PollOutcome) -> None:
+        if outcome.error:
+            if on_terminal:
+                errors.append(outcome.error)
+            else:
+                click.echo(f"error: {outcome.error}", err=True)
+
+    if on_terminal:
+        with click.progressbar(length=len(due), label="polling", file=sys.stderr) as bar:
+            def advance(outcome: polling.PollOutcome) -> None:
+                on_outcome(outcome)
+                bar.update(1)
+            report = polling.poll(db, client, now=now, requests=due, on_outcome=advance)
+        for line in errors:
+            click.echo(f"error: {line}", err=True)
+    else:
+        report = polling.poll(db, client, now=now, requests=due, on_outcome=on_outcome)
+    return report
+
+
+def _print_poll_summary(report: polling.PollReport) -> None:
+    unchanged = sum(outcome.not_modified for outcome in report.outcomes)
+    click.echo(
+        f"polled {report.attempted} thread(s): {report.succeeded} ok "
+        f"({report.changed} changed, {unchanged} unchanged, {report.new_messages} new messages), "
+        f"{report.failed} failed",
+        err=True,
+    )
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The request URL, for a saved page that does not name itself.")
+@pass_context
+def import_(context: Context, paths: tuple[Path, ...], url: str | None) -> None:
+    """Import request pages saved from a browser (.html; a .json beside it is joined).
+
+    Works for sites that block programs. Directories are searched for .html files.
+    """
+    imported, failed = 0, 0
+    for path in _expand(paths):
+        try:
+            result = polling.import_saved_page(context.db, path, url=url)
+        except OSError as error:
+            click.echo(f"error: {path}: {error.strerror or error}", err=True)
+            failed += 1
+            continue
+        except ValueError as error:
+            click.echo(f"error: {path}: {error}", err=True)
+            failed += 1
+            continue
+        imported += 1
+        click.echo(f"{path}: {result.request_id} ({len(result.new_messages)} new messages)", err=True)
+    click.echo(f"imported {imported} page(s), {failed} failed", err=True)
+    if failed and not imported:
+        sys.exit(1)
+
+
+def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in {".html", ".htm"})
+        else:
+            yield path
+
+
+@cli.command()
+@pass_context
+def reparse(context: Context) -> None:
+    """Rebuild parsed data from the stored raw fetches, without fetching anything."""
+    rebuilt, problems = polling.reparse(context.db)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"reparsed {rebuilt} thread(s), {len(problems)} failed", err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 to publish.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@pass_context
+def serve(context: Context, host: str, port: int) -> None:
+    """Browse the database with Datasette (read-only), with metadata.yml."""
+    if not Path(context.db_path).exists():
+        raise click.ClickException(f"{context.db_path}: no such database; run 'foi-tracker follow' and 'poll' first")
+    context.db  # create or migrate the schema before Datasette opens it read-only
+    _serve(context.db_path, host, port)
+
+
+def _serve(db_path: str, host: str, port: int) -> None:
+    from datasette.cli import serve as datasette_serve
+
+    args = [db_path, "--host", host, "--port", str(port)]
+    if METADATA.exists():
+        args += ["--metadata", str(METADATA)]
+    datasette_serve.main(args=args, prog_name="foi-tracker serve")
+
+
+@cli.command()
+@click.option("--no-serve", is_flag=True, help="Build the database and stop, without serving it.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Datasette port.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend it is this day (for the sample site).")
+@pass_context
+def demo(context: Context, no_serve: bool, port: int, today: datetime | None) -> None:
+    """Scrape the bundled sample Alaveteli site over loopback HTTP, then serve it.
+
+    The sample site runs on 127.0.0.1; it is followed through its authority pages and polled
+    with the real scraper, exactly like a public site (loopback hosts are not throttled).
+    """
+    from tracker.demo import demo_site
+
+    day: date = today.date() if today else date.today()
+    with demo_site(day) as site:
+        db = context.db
+        with context.client(extra_hosts={site.host}) as client:
+            body_pages = sorted({f"{site.base_url}/body/{t.authority.url_name}" for t in site.threads if t.authority})
+            followed = polling.follow_listings(db, client, body_pages)
+            click.echo(f"sample site at {site.base_url}: following {len(followed)} requests", err=True)
+            report = _poll_with_progress(db, client, polling.due_requests(db, datetime.now(timezone.utc)), datetime.now(timezone.utc))
+    _print_poll_summary(report)
+    if report.attempted and not report.succeeded:
+        sys.exit(1)
+    counts = {table: db[table].count for table in ("requests", "messages", "attachments", "annotations")}
+    click.echo(", ".join(f"{count} {table}" for table, count in counts.items()) + f" in {context.db_path}", err=True)
+    if not no_serve:
+        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+        _serve(context.db_path, "127.0.0.1", port)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()

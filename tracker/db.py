@@ -1,0 +1,397 @@
+"""The database: created from ``tracker.schema``, written only through the ``save_*`` functions.
+
+Saving is idempotent: saving the same thread twice changes nothing. History is append-only:
+a message, attachment or annotation that disappears from a page gets ``hidden_at`` and is
+never deleted; a change of status is appended to ``status_history``. Every fetch is recorded
+in ``fetches`` with its raw body kept zlib-compressed in ``fetch_bodies`` for ``reparse``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from tracker.model import Annotation, Attachment, Message, Thread
+from tracker.schema import TABLES, VIEWS, Table
+
+SOURCE_PAGE = "page"
+
+
+def utcnow() -> str:
+    """Now, as the ISO 8601 instant every bookkeeping column uses."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating or migrating if needed) the tracker database at ``path``."""
+    db = sqlite_utils.Database(path)
+    db.conn.execute("pragma foreign_keys = on")
+    db.conn.execute("pragma busy_timeout = 10000")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns, indexes, full-text indexes and views."""
+    if db.journal_mode != "wal" and not _is_memory(db):
+        db.enable_wal()
+    for table in TABLES:
+        _ensure_table(db, table)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def _is_memory(db: sqlite_utils.Database) -> bool:
+    row = db.execute("pragma database_list").fetchone()
+    return not row or not row[2]
+
+
+def _ensure_table(db: sqlite_utils.Database, table: Table) -> None:
+    existing = db[table.name]
+    if not existing.exists():
+        db.create_table(
+            table.name,
+            table.columns,
+            pk=table.pk,
+            foreign_keys=list(table.foreign_keys),
+            not_null=set(table.not_null),
+        )
+    else:
+        have = set(existing.columns_dict)
+        for column, column_type in table.columns.items():
+            if column not in have:
+                existing.add_column(column, column_type)
+    for columns in table.indexes:
+        db[table.name].create_index(list(columns), if_not_exists=True)
+    for columns in table.unique_indexes:
+        db[table.name].create_index(list(columns), unique=True, if_not_exists=True)
+    if table.fts and not db[table.name].detect_fts():
+        db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
+
+
+@dataclass
+class SaveResult:
+    """What saving one thread changed."""
+
+    request_id: str
+    created: bool = False
+    new_messages: list[str] = field(default_factory=list)
+    changed_messages: list[str] = field(default_factory=list)
+    hidden_messages: list[str] = field(default_factory=list)
+    new_annotations: int = 0
+    status_changed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created
+            or self.new_messages
+            or self.changed_messages
+            or self.hidden_messages
+            or self.new_annotations
+            or self.status_changed
+        )
+
+
+def save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str | None = None) -> SaveResult:
+    """Upsert one thread (site, authority, user, request, messages, attachments, annotations).
+
+    One transaction: a thread is saved whole or not at all.
+    """
+    observed_at = observed_at or utcnow()
+    with db.atomic():
+        return _save_thread(db, thread, observed_at)
+
+
+def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> SaveResult:
+    result = SaveResult(thread.id)
+    save_site(db, thread)
+    if thread.authority:
+        _upsert_changed(db, "authorities", _without_none({
+            "id": thread.authority.id,
+            "site_id": thread.authority.site_id,
+            "url_name": thread.authority.url_name,
+            "name": thread.authority.name,
+            "tags": " ".join(thread.authority.tags) if thread.authority.tags else None,
+            "regime": thread.authority.regime,
+        }))
+    if thread.user:
+        _upsert_changed(db, "users", {
+            "id": thread.user.id,
+            "site_id": thread.user.site_id,
+            "url_name": thread.user.url_name,
+            "name": thread.user.name,
+        })
+    previous = _get(db, "requests", thread.id)
+    result.created = previous is None
+    request_row = _without_none({
+        "id": thread.id,
+        "site_id": thread.site.id,
+        "url": thread.url,
+        "slug": thread.slug,
+        "title": thread.title,
+        "authority_id": thread.authority.id if thread.authority else None,
+        "user_id": thread.user.id if thread.user else None,
+        "law_used": thread.law_used,
+        "site_request_id": thread.site_request_id,
+        "site_status": thread.site_status,
+        "status": thread.site_status,
+        "site_due_date": thread.due_date,
+        "created_at": thread.created_at,
+    })
+    if previous is None:
+        request_row["first_seen_at"] = observed_at
+    changed_request = _upsert_changed(db, "requests", request_row, previous)
+    old_status = (previous or {}).get("site_status"), (previous or {}).get("status")
+    new_status = request_row.get("site_status"), request_row.get("status")
+    if previous is None or (thread.site_status and old_status != new_status):
+        db["status_history"].insert({
+            "request_id": thread.id,
+            "observed_at": observed_at,
+            "site_status": new_status[0],
+            "status": new_status[1],
+        })
+        result.status_changed = previous is not None
+
+    _save_messages(db, thread, observed_at, result)
+    result.new_annotations = _save_annotations(db, thread, observed_at)
+    if result.changed or changed_request:
+        db["requests"].update(thread.id, {"last_changed_at": observed_at})
+    return result
+
+
+def save_site(db: sqlite_utils.Database, thread: Thread) -> None:
+    _upsert_changed(db, "sites", _without_none({
+        "id": thread.site.id,
+        "base_url": thread.site.base_url,
+        "name": thread.site.name,
+        "regime": thread.site.regime,
+    }))
+
+
+def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, result: SaveResult) -> None:
+    ids = [message.id for message in thread.messages]
+    # A message can move between threads (Alaveteli's redeliver_incoming): rows stored under
+    # another request are read too, and saving moves them here.
+    stored = {
+        row["id"]: row
+        for row in db.query(
+            "select * from messages where request_id = ? or id in (select value from json_each(?))",
+            [thread.id, json.dumps(ids)],
+        )
+    }
+    seen: set[str] = set()
+    for position, message in enumerate(thread.messages):
+        seen.add(message.id)
+        row = _message_row(thread.id, position, message)
+        before = stored.get(message.id)
+        if before is None:
+            row.update(first_seen_at=observed_at, updated_at=observed_at, source=SOURCE_PAGE)
+            if message.prominence != "normal":
+                row["hidden_at"] = observed_at
+            db["messages"].insert(row)
+            result.new_messages.append(message.id)
+        else:
+            if message.prominence != "normal":
+                # The site has hidden it: keep what we stored, note when it went.
+                row = {"prominence": message.prominence, "position": position}
+                if not before["hidden_at"]:
+                    row["hidden_at"] = observed_at
+            elif before["hidden_at"]:
+                row["hidden_at"] = None
+            if _upsert_changed(db, "messages", {"id": message.id, **row}, before):
+                db["messages"].update(message.id, {"updated_at": observed_at})
+                result.changed_messages.append(message.id)
+        _save_attachments(db, message.attachments, observed_at)
+    for message_id, before in stored.items():
+        if before["request_id"] != thread.id:
+            continue
+        if message_id not in seen and before["source"] == SOURCE_PAGE and not before["hidden_at"]:
+            db["messages"].update(message_id, {"hidden_at": observed_at})
+            result.hidden_messages.append(message_id)
+
+
+def _message_row(request_id: str, position: int, message: Message) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "request_id": request_id,
+        "position": position,
+        "direction": message.direction,
+        "sent_at": message.sent_at,
+        "author": message.author,
+        "subject": message.subject,
+        "body_text": message.body_text,
+        "event_type": message.event_type,
+        "site_state": message.site_state,
+        "site_display_status": message.site_display_status,
+        "prominence": message.prominence,
+    }
+    if message.kind is not None:
+        row.update(
+            kind=message.kind,
+            outcome=message.outcome,
+            confidence=message.confidence,
+            reasons=json.dumps(message.reasons),
+            authority_refs=json.dumps(message.authority_refs),
+        )
+    return {"id": message.id, **_without_none(row)}
+
+
+def _save_attachments(db: sqlite_utils.Database, attachments: list[Attachment], observed_at: str) -> None:
+    for attachment in attachments:
+        row = _without_none({
+            "id": attachment.id,
+            "message_id": attachment.message_id,
+            "filename": attachment.filename,
+            "url": attachment.url,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        })
+        before = _get(db, "attachments", attachment.id)
+        if before is None:
+            row["first_seen_at"] = observed_at
+        _upsert_changed(db, "attachments", row, before)
+
+
+def _save_annotations(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> int:
+    stored = {
+        row["id"]: row
+        for row in db.query("select * from annotations where request_id = ?", [thread.id])
+    }
+    added = 0
+    for annotation in thread.annotations:
+        row = _annotation_row(annotation)
+        before = stored.pop(annotation.id, None)
+        if before is None:
+            row["first_seen_at"] = observed_at
+            added += 1
+        elif before["hidden_at"]:
+            row["hidden_at"] = None
+        _upsert_changed(db, "annotations", row, before)
+    for annotation_id, before in stored.items():
+        if not before["hidden_at"]:
+            db["annotations"].update(annotation_id, {"hidden_at": observed_at})
+    return added
+
+
+def _annotation_row(annotation: Annotation) -> dict[str, Any]:
+    return _without_none({
+        "id": annotation.id,
+        "request_id": annotation.request_id,
+        "author": annotation.author,
+        "created_at": annotation.created_at,
+        "body_text": annotation.body_text,
+    })
+
+
+def _get(db: sqlite_utils.Database, table: str, pk: str) -> dict[str, Any] | None:
+    rows = list(db.query(f"select * from [{table}] where id = ?", [pk]))
+    return rows[0] if rows else None
+
+
+def _upsert_changed(
+    db: sqlite_utils.Database,
+    table: str,
+    row: dict[str, Any],
+    before: dict[str, Any] | None | bool = False,
+) -> bool:
+    """Insert ``row`` or update the columns that differ; return whether anything was written.
+
+    ``before`` is the stored row when the caller has it already (None: known to be absent).
+    """
+    if before is False:
+        before = _get(db, table, row["id"])
+    if before is None:
+        db[table].insert(row)
+        return True
+    changes = {key: value for key, value in row.items() if key != "id" and before.get(key) != value}
+    if changes:
+        db[table].update(row["id"], changes)
+        return True
+    return False
+
+
+def _without_none(row: dict[str, Any]) -> dict[str, Any]:
+    """Drop unknown values so that a poorer source never blanks what a richer one stored."""
+    return {key: value for key, value in row.items() if value is not None}
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetches and their raw bodies
+
+
+def record_fetch(
+    db: sqlite_utils.Database,
+    url: str,
+    *,
+    fetched_at: str | None = None,
+    status_code: int | None = None,
+    content: bytes | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    error: str | None = None,
+    request_id: str | None = None,
+) -> int:
+    """Record one fetch (or failed fetch) and keep its body, compressed, for ``reparse``."""
+    sha256 = hashlib.sha256(content).hexdigest() if content else None
+    with db.atomic():
+        if sha256:
+            db["fetch_bodies"].insert(
+                {"sha256": sha256, "encoding": "zlib", "body": zlib.compress(content, 6)},
+                ignore=True,
+            )
+        return db["fetches"].insert(_without_none({
+            "url": url,
+            "request_id": request_id,
+            "fetched_at": fetched_at or utcnow(),
+            "status_code": status_code,
+            "bytes": len(content) if content is not None else None,
+            "sha256": sha256,
+            "etag": etag,
+            "last_modified": last_modified,
+            "error": error,
+        })).last_pk
+
+
+def set_fetch_error(db: sqlite_utils.Database, fetch_id: int, error: str) -> None:
+    """Attach a problem found after the bytes arrived (e.g. a page that did not parse)."""
+    with db.atomic():
+        db["fetches"].update(fetch_id, {"error": error})
+
+
+def fetch_body(db: sqlite_utils.Database, sha256: str) -> bytes | None:
+    rows = list(db.query("select encoding, body from fetch_bodies where sha256 = ?", [sha256]))
+    if not rows:
+        return None
+    return zlib.decompress(rows[0]["body"]) if rows[0]["encoding"] == "zlib" else rows[0]["body"]
+
+
+@dataclass
+class CachedFetch:
+    """The last good fetch of a URL: what conditional GET needs, and its body."""
+
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+
+
+def last_good_fetch(db: sqlite_utils.Database, url: str) -> CachedFetch | None:
+    """The newest fetch of ``url`` that brought a body that parsed (200, no error)."""
+    rows = list(db.query(
+        """select etag, last_modified, sha256 from fetches
+           where url = ? and status_code = 200 and error is null and sha256 is not null
+           order by fetched_at desc, id desc limit 1""",
+        [url],
+    ))
+    return CachedFetch(**rows[0]) if rows else None
+
+
+def iter_request_ids(db: sqlite_utils.Database) -> Iterator[str]:
+    for row in db.query("select id from requests order by id"):
+        yield row["id"]
