@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
+import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import click
 import sqlite_utils
+import yaml
 
 from scrapers.http import PoliteClient
 from tracker import poll as polling
@@ -229,9 +232,24 @@ def _serve(db_path: str, host: str, port: int) -> None:
     from datasette.cli import serve as datasette_serve
 
     args = [db_path, "--host", host, "--port", str(port)]
-    if METADATA.exists():
-        args += ["--metadata", str(METADATA)]
-    datasette_serve.main(args=args, prog_name="foi-tracker serve")
+    with tempfile.TemporaryDirectory(prefix="foi-tracker-") as folder:
+        if METADATA.exists():
+            metadata = Path(folder) / "metadata.json"
+            metadata.write_text(json.dumps(metadata_for(db_path)), encoding="utf-8")
+            args += ["--metadata", str(metadata)]
+        datasette_serve.main(args=args, prog_name="foi-tracker serve")
+
+
+def metadata_for(db_path: str) -> dict:
+    """metadata.yml with its ``databases: "*"`` section given to the database being served.
+
+    Datasette keys database metadata by name (the file's stem), which metadata.yml cannot know.
+    """
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    if "*" in databases:
+        databases[Path(db_path).stem] = databases.pop("*")
+    return metadata
 
 
 @cli.command()

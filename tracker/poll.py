@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -64,6 +65,8 @@ def follow(db: sqlite_utils.Database, urls: Iterable[str], now: datetime | None 
     added_at = iso(now or datetime.now(timezone.utc))
     ids = []
     for url in urls:
+        if urlsplit(url.strip()).scheme not in ("http", "https"):
+            raise FollowError(f"{url}: not an http(s) URL")
         try:
             canonical = alaveteli.canonical_request_url(url)
         except ValueError as error:
