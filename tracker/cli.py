@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
-import tempfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import click
 import sqlite_utils
-import yaml
 
 from scrapers.http import PoliteClient
 from tracker import poll as polling
+from tracker import publish
 from tracker.config import Config, ConfigError, load_config
 from tracker.db import open_db
 from tracker.model import site_id_for
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-METADATA = PROJECT_ROOT / "metadata.yml"
-
 
 class Context:
     """What every command shares: where the database is, and the configuration."""
@@ -225,31 +219,7 @@ def serve(context: Context, host: str, port: int) -> None:
     if not Path(context.db_path).exists():
         raise click.ClickException(f"{context.db_path}: no such database; run 'foi-tracker follow' and 'poll' first")
     context.db  # create or migrate the schema before Datasette opens it read-only
-    _serve(context.db_path, host, port)
-
-
-def _serve(db_path: str, host: str, port: int) -> None:
-    from datasette.cli import serve as datasette_serve
-
-    args = [db_path, "--host", host, "--port", str(port)]
-    with tempfile.TemporaryDirectory(prefix="foi-tracker-") as folder:
-        if METADATA.exists():
-            metadata = Path(folder) / "metadata.json"
-            metadata.write_text(json.dumps(metadata_for(db_path)), encoding="utf-8")
-            args += ["--metadata", str(metadata)]
-        datasette_serve.main(args=args, prog_name="foi-tracker serve")
-
-
-def metadata_for(db_path: str) -> dict:
-    """metadata.yml with its ``databases: "*"`` section given to the database being served.
-
-    Datasette keys database metadata by name (the file's stem), which metadata.yml cannot know.
-    """
-    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    databases = metadata.get("databases", {})
-    if "*" in databases:
-        databases[Path(db_path).stem] = databases.pop("*")
-    return metadata
+    publish.serve(context.db_path, host, port)
 
 
 @cli.command()
@@ -280,7 +250,7 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
     click.echo(", ".join(f"{count} {table}" for table, count in counts.items()) + f" in {context.db_path}", err=True)
     if not no_serve:
         click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
-        _serve(context.db_path, "127.0.0.1", port)
+        publish.serve(context.db_path, "127.0.0.1", port)
 
 
 def main() -> None:  # pragma: no cover - console entry point

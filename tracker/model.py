@@ -63,6 +63,15 @@ class Attachment:
 
 
 @dataclass
+class Citation:
+    """An exemption named in a letter: relied on (the authority withholds under it) or only mentioned."""
+
+    exemption_id: str  # normalised, the id of the exemptions table: "FOIA s.40(2)", "EIR reg 12(5)(e)"
+    relied_on: bool
+    quote: str = ""  # the words that named it
+
+
+@dataclass
 class Message:
     id: str
     direction: str  # INCOMING or OUTGOING
@@ -82,6 +91,12 @@ class Message:
     confidence: float | None = None
     reasons: list[str] = field(default_factory=list)
     authority_refs: list[str] = field(default_factory=list)
+    # Filled by tracker.extract.
+    exemptions: list[Citation] = field(default_factory=list)
+    stated_dates: dict[str, str] = field(default_factory=dict)  # e.g. received_on, respond_by (YYYY-MM-DD)
+    cost_limit: int | None = None  # pounds, when a s.12 cost limit figure is stated
+    # E-mail headers, when the message came from an e-mail (Auto-Submitted, X-Autoreply ...).
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,3 +127,8 @@ class Thread:
     messages: list[Message] = field(default_factory=list)
     annotations: list[Annotation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # non-fatal oddities found while parsing
+    # Filled by the tracker after parsing: our status (Alaveteli state names), the legal regime,
+    # and the requests table's deadline columns (sent_at, due_date, ..., answered_on_time).
+    status: str | None = None
+    regime: str | None = None
+    deadlines: dict[str, object] = field(default_factory=dict)

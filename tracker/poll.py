@@ -19,6 +19,7 @@ import sqlite_utils
 from scrapers import alaveteli
 from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker import db as database
+from tracker.pipeline import enrich
 from tracker.model import Thread, base_url_for, site_id_for
 
 OPEN_STATUSES = {
@@ -292,7 +293,7 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
     if thread.id != request_id:
         thread.warnings.append(f"page is for {thread.id}, saved under {request_id}")
         rekey(thread, request_id)
-    result = database.save_thread(db, thread, iso(now))
+    result = database.save_thread(db, enrich(thread, now.date()), iso(now))
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))
     return _finish(db, row, now, outcome, status=thread.site_status)
 
@@ -368,7 +369,7 @@ def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = N
             database.set_fetch_error(db, json_fetch, str(error))
     observed_at = iso(now or datetime.now(timezone.utc))
     with db.atomic():
-        result = database.save_thread(db, thread, observed_at)
+        result = database.save_thread(db, enrich(thread), observed_at)
         db["follows"].insert(
             {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
             ignore=True,
@@ -400,6 +401,6 @@ def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int
             problems.append(f"{row['url']}: {error}")
             continue
         rekey(thread, row["id"])
-        database.save_thread(db, thread, observed_at)
+        database.save_thread(db, enrich(thread), observed_at)
         rebuilt += 1
     return rebuilt, problems

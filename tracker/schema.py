@@ -203,6 +203,11 @@ TABLES: tuple[Table, ...] = (
         indexes=(("url", "fetched_at"), ("request_id",), ("fetched_at",)),
     ),
     Table(
+        "job_runs",
+        {"id": int, "job": str, "started_at": str, "finished_at": str, "ok": int, "summary": str},
+        indexes=(("job", "started_at"),),
+    ),
+    Table(
         "fetch_bodies",
         {"sha256": str, "encoding": str, "body": bytes},
         pk="sha256",
