@@ -227,3 +227,44 @@ def test_a_message_redelivered_to_another_thread_moves_with_its_history(db):
     assert row["request_id"] == other.id
     assert row["first_seen_at"] == "2024-02-01T00:00:00+00:00"
     assert db["messages"].count == 2
+
+
+def test_exemptions_reference_table_is_loaded_with_normalised_ids(db):
+    assert db["exemptions"].count == 116
+    assert db["exemptions"].get("FOIA s.40(2)")["kind"]
+    assert db["exemptions"].get("EIR reg 12(5)(e)")["regime"] == "EIR"
+    assert db["exemptions"].get("FOISA s.38(1)(b)")["regime"] == "FOISA"
+
+
+def test_citations_are_saved_replaced_and_unknown_provisions_kept(db):
+    from tracker.model import Citation
+
+    thread = make_thread()
+    reply = thread.messages[1]
+    reply.kind, reply.outcome = "response", "partially_successful"
+    reply.exemptions = [Citation("FOIA s.40(2)", True, "section 40(2)"), Citation("FOIA s.43(2)", False, "s.43")]
+    database.save_thread(db, thread, "2024-02-01T00:00:00+00:00")
+    rows = list(db.query("select exemption_id, relied_on from message_exemptions order by exemption_id"))
+    assert rows == [{"exemption_id": "FOIA s.40(2)", "relied_on": 1}, {"exemption_id": "FOIA s.43(2)", "relied_on": 0}]
+    reply.exemptions = [Citation("FOIA s.99(9)", True, "section 99(9)")]
+    database.save_thread(db, thread, "2024-02-02T00:00:00+00:00")
+    assert [row["exemption_id"] for row in db.query("select exemption_id from message_exemptions")] == ["FOIA s.99(9)"]
+    assert db["exemptions"].get("FOIA s.99(9)")["kind"] == "unknown"
+    usage = list(db.query("select authority, exemption_id, requests from exemption_usage"))
+    assert usage == [{"authority": "Example Council", "exemption_id": "FOIA s.99(9)", "requests": 1}]
+
+
+def test_status_regime_and_deadline_columns_are_written_and_can_be_cleared(db):
+    thread = make_thread()
+    thread.status, thread.regime = "waiting_response_overdue", "foia"
+    thread.deadlines = {"sent_at": "2024-01-01T09:00:00+00:00", "due_date": "2024-01-30", "answered_on_time": None}
+    database.save_thread(db, thread, "2024-02-01T00:00:00+00:00")
+    row = db["requests"].get(thread.id)
+    assert (row["status"], row["site_status"], row["regime"], row["due_date"]) == (
+        "waiting_response_overdue", "waiting_response", "foia", "2024-01-30")
+    thread.deadlines = {"sent_at": "2024-01-01T09:00:00+00:00", "due_date": None}
+    database.save_thread(db, thread, "2024-02-02T00:00:00+00:00")
+    assert db["requests"].get(thread.id)["due_date"] is None
+    thread.deadlines = {"due_dte": "2024-01-30"}
+    with pytest.raises(ValueError):
+        database.save_thread(db, thread, "2024-02-03T00:00:00+00:00")

@@ -19,6 +19,7 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from tracker.model import Annotation, Attachment, Message, Thread
+from tracker.exemptions import reference_rows
 from tracker.schema import TABLES, VIEWS, Table
 
 SOURCE_PAGE = "page"
@@ -46,6 +47,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         _ensure_table(db, table)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    load_exemptions(db)
+
+
+def load_exemptions(db: sqlite_utils.Database) -> None:
+    """Keep the exemptions reference table equal to the bundled exemptions.csv."""
+    rows = reference_rows()
+    if db["exemptions"].count != len(rows):
+        with db.atomic():
+            db["exemptions"].upsert_all(rows, pk="id")
 
 
 def _is_memory(db: sqlite_utils.Database) -> bool:
@@ -142,10 +152,12 @@ def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) ->
         "law_used": thread.law_used,
         "site_request_id": thread.site_request_id,
         "site_status": thread.site_status,
-        "status": thread.site_status,
+        "status": thread.status or thread.site_status,
+        "regime": thread.regime,
         "site_due_date": thread.due_date,
         "created_at": thread.created_at,
     })
+    request_row.update(_deadline_columns(thread))
     if previous is None:
         request_row["first_seen_at"] = observed_at
     changed_request = _upsert_changed(db, "requests", request_row, previous)
@@ -165,6 +177,22 @@ def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) ->
     if result.changed or changed_request:
         db["requests"].update(thread.id, {"last_changed_at": observed_at})
     return result
+
+
+DEADLINE_COLUMNS = (
+    "sent_at", "due_date", "very_overdue_date", "first_response_at", "working_days_to_response",
+    "answered_on_time", "review_requested_at", "review_due_date", "review_responded_at",
+)
+
+
+def _deadline_columns(thread: Thread) -> dict[str, Any]:
+    """The deadline columns tracker.deadlines computed; all of them, so a cleared one is cleared."""
+    if not thread.deadlines:
+        return {}
+    unknown = set(thread.deadlines) - set(DEADLINE_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown deadline columns: {sorted(unknown)}")
+    return {column: thread.deadlines.get(column) for column in DEADLINE_COLUMNS}
 
 
 def save_site(db: sqlite_utils.Database, thread: Thread) -> None:
@@ -210,6 +238,7 @@ def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, 
                 db["messages"].update(message.id, {"updated_at": observed_at})
                 result.changed_messages.append(message.id)
         _save_attachments(db, message.attachments, observed_at)
+        _save_citations(db, message)
     for message_id, before in stored.items():
         if before["request_id"] != thread.id:
             continue
@@ -232,15 +261,46 @@ def _message_row(request_id: str, position: int, message: Message) -> dict[str, 
         "site_display_status": message.site_display_status,
         "prominence": message.prominence,
     }
+    row = _without_none(row)
     if message.kind is not None:
+        # Classification is derived data: written whole, so a reclassification can clear outcome.
         row.update(
             kind=message.kind,
             outcome=message.outcome,
             confidence=message.confidence,
             reasons=json.dumps(message.reasons),
             authority_refs=json.dumps(message.authority_refs),
+            stated_dates=json.dumps(message.stated_dates) if message.stated_dates else None,
+            cost_limit=message.cost_limit,
         )
-    return {"id": message.id, **_without_none(row)}
+    return {"id": message.id, **row}
+
+
+def _save_citations(db: sqlite_utils.Database, message: Message) -> None:
+    """Replace a classified message's citations (derived data, rebuilt by every parse)."""
+    if message.kind is None:
+        return
+    wanted = {
+        citation.exemption_id: {
+            "message_id": message.id,
+            "exemption_id": citation.exemption_id,
+            "relied_on": int(citation.relied_on),
+            "quote": citation.quote,
+        }
+        for citation in message.exemptions
+    }
+    stored = {row["exemption_id"]: row for row in db.query("select * from message_exemptions where message_id = ?", [message.id])}
+    if stored == wanted:
+        return
+    db.execute("delete from message_exemptions where message_id = ?", [message.id])
+    missing = set(wanted) - {row["id"] for row in db.query(
+        "select id from exemptions where id in (select value from json_each(?))", [json.dumps(list(wanted))]
+    )}
+    for exemption in missing:  # a provision the reference table lacks is still recorded
+        regime, _, provision = exemption.partition(" ")
+        db["exemptions"].insert({"id": exemption, "regime": regime, "provision": provision, "kind": "unknown"})
+    if wanted:
+        db["message_exemptions"].insert_all(wanted.values(), pk=("message_id", "exemption_id"))
 
 
 def _save_attachments(db: sqlite_utils.Database, attachments: list[Attachment], observed_at: str) -> None:

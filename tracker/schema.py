@@ -104,6 +104,8 @@ TABLES: tuple[Table, ...] = (
             "confidence": float,
             "reasons": str,
             "authority_refs": str,
+            "stated_dates": str,
+            "cost_limit": int,
             "event_type": str,
             "site_state": str,
             "site_display_status": str,
@@ -149,12 +151,12 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "exemptions",
-        {"id": str, "regime": str, "provision": str, "short_name": str, "kind": str},
+        {"id": str, "regime": str, "provision": str, "short_name": str, "kind": str, "notes": str},
         indexes=(("regime", "provision"),),
     ),
     Table(
         "message_exemptions",
-        {"message_id": str, "exemption_id": str, "relied_on": int},
+        {"message_id": str, "exemption_id": str, "relied_on": int, "quote": str},
         pk=("message_id", "exemption_id"),
         foreign_keys=(("message_id", "messages", "id"), ("exemption_id", "exemptions", "id")),
         indexes=(("exemption_id",),),
