@@ -2,53 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 import click
-import sqlite_utils
 
-from scrapers.http import PoliteClient
 from tracker import poll as polling
 from tracker import publish
-from tracker.config import Config, ConfigError, load_config
-from tracker.db import open_db
+from tracker.config import ConfigError, load_config
+from tracker.context import Context, pass_context
 from tracker.model import site_id_for
-
-class Context:
-    """What every command shares: where the database is, and the configuration."""
-
-    def __init__(self, db_path: str, config: Config):
-        self.db_path = db_path
-        self.config = config
-        self._db: sqlite_utils.Database | None = None
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        if self._db is None:
-            try:
-                self._db = open_db(self.db_path)
-            except sqlite3.DatabaseError as error:
-                raise click.ClickException(f"{self.db_path}: cannot use as a database ({error})") from None
-        return self._db
-
-    def client(self, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
-        http = self.config.http
-        return PoliteClient(
-            contact=http.contact,
-            min_interval=http.min_interval,
-            max_retries=http.max_retries,
-            timeout=http.timeout,
-            max_bytes=int(http.max_page_mb * 1024 * 1024),
-            respect_robots=http.respect_robots,
-            allowed_hosts=polling.followed_hosts(self.db) | set(extra_hosts),
-        )
-
-
-pass_context = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
