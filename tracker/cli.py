@@ -9,6 +9,8 @@ from typing import Iterator
 
 import click
 
+from tracker import follow as following
+from tracker import offline
 from tracker import poll as polling
 from tracker import publish
 from tracker.config import ConfigError, load_config
@@ -59,12 +61,12 @@ def follow(context: Context, urls: tuple[str, ...]) -> None:
     added, failed = 0, 0
     for url in urls:
         try:
-            if polling.is_listing_url(url):
+            if following.is_listing_url(url):
                 with context.client(extra_hosts={site_id_for(url)}) as client:
-                    added += len(polling.follow_listings(context.db, client, [url]))
+                    added += len(following.follow_listings(context.db, client, [url]))
             else:
-                added += len(polling.follow(context.db, [url]))
-        except polling.FollowError as error:
+                added += len(following.follow(context.db, [url]))
+        except following.FollowError as error:
             click.echo(f"error: {error}", err=True)
             failed += 1
     click.echo(f"following {added} request(s); run 'foi-tracker poll' to fetch them", err=True)
@@ -73,23 +75,34 @@ def follow(context: Context, urls: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.option("--all", "poll_all", is_flag=True, help="Poll every followed thread, not only those due.")
-@click.option("--limit", type=click.IntRange(min=1), help="Poll at most this many threads.")
+@click.option("--all", "poll_all", is_flag=True, help="Poll every followed thread now, not only those due.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Poll at most this many threads this run (sites take turns). Default: [poll] max_threads in the config.",
+)
 @pass_context
 def poll(context: Context, poll_all: bool, limit: int | None) -> None:
     """Fetch what is due now: changed threads are parsed and saved.
 
-    Pages are fetched with conditional GET, so an unchanged thread costs a 304. Exits 1 only
-    when nothing at all could be fetched.
+    The feeds of followed /user/, /body/ and search pages say which threads changed; each due
+    thread's .json is checked before its page, and both use conditional GET, so an unchanged
+    thread costs a 304 and no page. Exits 1 only when nothing at all could be fetched.
     """
     db = context.db
     now = datetime.now(timezone.utc)
-    due = polling.due_requests(db, now, poll_all=poll_all, limit=limit)
-    if not due:
-        click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
-        return
+    limit = limit or context.config.poll.max_threads
     with context.client() as client:
+        feeds = polling.FeedCheck() if poll_all else polling.check_feeds(db, client, now)
+        for line in feeds.errors:
+            click.echo(f"error: {line}", err=True)
+        due = polling.due_requests(db, now, poll_all=poll_all, limit=limit)
+        if not due:
+            _print_feed_summary(feeds)
+            click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
+            return
         report = _poll_with_progress(db, client, due, now)
+    report.feeds = feeds
     _print_poll_summary(report)
     if report.attempted and not report.succeeded:
         sys.exit(1)
@@ -119,11 +132,20 @@ def _poll_with_progress(db, client, due: list[dict], now: datetime) -> polling.P
     return report
 
 
+def _print_feed_summary(feeds: polling.FeedCheck) -> None:
+    if feeds.feeds:
+        failed = f", {len(feeds.errors)} failed" if feeds.errors else ""
+        click.echo(
+            f"checked {feeds.feeds} feed(s): {feeds.woken} thread(s) woken, {feeds.followed} new followed{failed}",
+            err=True,
+        )
+
+
 def _print_poll_summary(report: polling.PollReport) -> None:
-    unchanged = sum(outcome.not_modified for outcome in report.outcomes)
+    _print_feed_summary(report.feeds)
     click.echo(
         f"polled {report.attempted} thread(s): {report.succeeded} ok "
-        f"({report.changed} changed, {unchanged} unchanged, {report.new_messages} new messages), "
+        f"({report.changed} changed, {report.unchanged} unchanged, {report.new_messages} new messages), "
         f"{report.failed} failed",
         err=True,
     )
@@ -141,7 +163,7 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None) -> None:
     imported, failed = 0, 0
     for path in _expand(paths):
         try:
-            result = polling.import_saved_page(context.db, path, url=url)
+            result = offline.import_saved_page(context.db, path, url=url)
         except OSError as error:
             click.echo(f"error: {path}: {error.strerror or error}", err=True)
             failed += 1
@@ -169,7 +191,7 @@ def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
 @pass_context
 def reparse(context: Context) -> None:
     """Rebuild parsed data from the stored raw fetches, without fetching anything."""
-    rebuilt, problems = polling.reparse(context.db)
+    rebuilt, problems = offline.reparse(context.db)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(f"reparsed {rebuilt} thread(s), {len(problems)} failed", err=True)
@@ -205,7 +227,7 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
         db = context.db
         with context.client(extra_hosts={site.host}) as client:
             body_pages = sorted({f"{site.base_url}/body/{t.authority.url_name}" for t in site.threads if t.authority})
-            followed = polling.follow_listings(db, client, body_pages)
+            followed = following.follow_listings(db, client, body_pages)
             click.echo(f"sample site at {site.base_url}: following {len(followed)} requests", err=True)
             report = _poll_with_progress(db, client, polling.due_requests(db, datetime.now(timezone.utc)), datetime.now(timezone.utc))
     _print_poll_summary(report)

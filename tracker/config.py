@@ -7,6 +7,9 @@ requests_per_second = 1.0            # per host; never more than 1 against publi
 timeout = 30
 max_retries = 3
 max_page_mb = 20
+
+[poll]
+max_threads = 500                    # per run, shared fairly across sites (default: all that are due)
 ```
 """
 
@@ -40,8 +43,14 @@ class HttpConfig:
 
 
 @dataclass
+class PollConfig:
+    max_threads: int | None = None  # per run, shared fairly across sites; None: every due thread
+
+
+@dataclass
 class Config:
     http: HttpConfig = field(default_factory=HttpConfig)
+    poll: PollConfig = field(default_factory=PollConfig)
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the parts that read their own
     path: Path | None = None
 
@@ -58,15 +67,19 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = tomllib.loads(candidate.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{candidate}: not valid TOML ({error})") from None
-    http_section = raw.get("http", {})
-    known = set(HttpConfig.__dataclass_fields__)
-    unknown = set(http_section) - known
-    if unknown:
-        raise ConfigError(f"{candidate}: unknown [http] setting(s): {', '.join(sorted(unknown))}")
-    try:
-        http = HttpConfig(**http_section)
-    except TypeError as error:
-        raise ConfigError(f"{candidate}: {error}") from None
+    http = _section(candidate, raw, "http", HttpConfig)
     if http.requests_per_second <= 0 or http.requests_per_second > 1.0:
         raise ConfigError(f"{candidate}: [http] requests_per_second must be > 0 and at most 1")
-    return Config(http=http, raw=raw, path=candidate)
+    poll = _section(candidate, raw, "poll", PollConfig)
+    if poll.max_threads is not None and (not isinstance(poll.max_threads, int) or poll.max_threads < 1):
+        raise ConfigError(f"{candidate}: [poll] max_threads must be a whole number of at least 1")
+    return Config(http=http, poll=poll, raw=raw, path=candidate)
+
+
+def _section(path: Path, raw: dict[str, Any], name: str, kind: type):
+    """One [section] of the file as its dataclass, refusing settings it does not know."""
+    values = raw.get(name, {})
+    unknown = set(values) - set(kind.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"{path}: unknown [{name}] setting(s): {', '.join(sorted(unknown))}")
+    return kind(**values)

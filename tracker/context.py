@@ -12,7 +12,7 @@ import click
 import sqlite_utils
 
 from scrapers.http import PoliteClient
-from tracker import poll as polling
+from tracker.follow import followed_hosts
 from tracker.config import Config
 from tracker.db import open_db
 
@@ -43,7 +43,7 @@ class Context:
             timeout=http.timeout,
             max_bytes=int(http.max_page_mb * 1024 * 1024),
             respect_robots=http.respect_robots,
-            allowed_hosts=polling.followed_hosts(self.db) | set(extra_hosts),
+            allowed_hosts=followed_hosts(self.db) | set(extra_hosts),
         )
 
 

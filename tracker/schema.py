@@ -184,9 +184,16 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "follows",
-        {"url": str, "kind": str, "site_id": str, "added_at": str, "last_polled_at": str},
+        {"url": str, "kind": str, "site_id": str, "added_at": str, "last_polled_at": str, "last_event_at": str},
         pk="url",
         foreign_keys=(("site_id", "sites", "id"),),
+    ),
+    Table(
+        "follow_requests",
+        {"follow_url": str, "request_id": str},
+        pk=("follow_url", "request_id"),
+        foreign_keys=(("follow_url", "follows", "url"), ("request_id", "requests", "id")),
+        indexes=(("request_id",),),
     ),
     Table(
         "fetches",

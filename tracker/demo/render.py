@@ -742,7 +742,10 @@ def _listing_item(thread: Thread) -> str:
 
 
 def _page_href(path: str, page: int) -> str:
-    return path if page == 1 else f"{path}?page={page}"
+    """The link to page ``page`` of a listing whose ``path`` may carry a query string."""
+    if page == 1:
+        return path
+    return f"{path}{'&' if '?' in path else '?'}page={page}"
 
 
 def _pagination(path: str, page: int, pages: int) -> str:
@@ -771,13 +774,21 @@ def page_count(total: int, per_page: int = 25) -> int:
     return max(1, -(-total // per_page))
 
 
+MAX_RESULTS = 500  # Alaveteli's cap on every listing (RequestController / PublicBodyController)
+
+
 def render_listing(threads: list[Thread], base_url: str, *, title: str, page: int, per_page: int = 25,
                    path: str = "/list") -> str:
-    """One page of a request listing (``/list``, ``/body/<x>``, ``/user/<x>``), newest first."""
+    """One page of a request listing (``/list``, ``/body/<x>``, ``/user/<x>``), newest first.
+
+    Like Alaveteli, only the first ``MAX_RESULTS`` results can be paged through, though the
+    total is printed.
+    """
     ordered = sorted(threads, key=lambda t: _moment(t.created_at).astimezone(timezone.utc) if t.created_at
                      else datetime.min.replace(tzinfo=timezone.utc), reverse=True)
-    pages = page_count(len(ordered), per_page)
-    shown = ordered[(page - 1) * per_page: page * per_page]
+    reachable = ordered[:MAX_RESULTS]
+    pages = page_count(len(reachable), per_page)
+    shown = reachable[(page - 1) * per_page: page * per_page]
     first = (page - 1) * per_page + 1
     count = (f"<p>Showing {first}&ndash;{first + len(shown) - 1} of {len(ordered)} requests</p>"
              if shown else "<p>No requests found.</p>")
@@ -802,6 +813,33 @@ def render_listing(threads: list[Thread], base_url: str, *, title: str, page: in
   </body>
 </html>
 """
+
+
+FEED_EVENT_TYPES = ("sent", "followup_sent", "response", "comment")
+
+
+def feed_events(thread: Thread) -> list[dict]:
+    """The events of a thread a feed can show, in the deep form (with the request, body, user)."""
+    request = {
+        "id": thread.site_request_id, "url_title": thread.slug, "title": thread.title,
+        "created_at": rails_time(_moment(thread.created_at), thread.id) if thread.created_at else None,
+        "described_state": thread.site_status, "display_status": STATUS_DESCRIPTIONS.get(thread.site_status or "", ""),
+        "awaiting_description": thread.site_status == "waiting_classification", "prominence": "normal",
+        "law_used": thread.law_used or "foi", "tags": [],
+    }
+    body, user = public_body_json(thread.authority), _user_json(thread)
+    return [
+        {**event, "snippet": "", "info_request": request, "public_body": body, "user": user}
+        for event in request_events(thread)
+        if event["event_type"] in FEED_EVENT_TYPES
+    ]
+
+
+def render_feed_json(threads: list[Thread], limit: int = 25) -> str:
+    """A JSON feed (``/feed/.../*.json``): the ``limit`` newest events of these threads."""
+    events = [event for thread in threads for event in feed_events(thread)]
+    events.sort(key=lambda event: _moment(event["created_at"]), reverse=True)
+    return json.dumps(events[:limit], ensure_ascii=False, separators=(",", ":"))
 
 
 def render_authorities_csv(authorities: list[Authority]) -> str:

@@ -11,21 +11,26 @@ once the server is listening.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from tracker.demo import render
 from tracker.demo.corpus import build_corpus
 from tracker.demo.corpus import authorities as corpus_authorities
-from tracker.model import Thread
+from tracker.model import Message, Thread
 
 HTML = "text/html; charset=utf-8"
+
+
+Handler = Callable[[str, dict[str, list[str]]], "tuple[int, bytes | str, str] | None"]
 
 
 @dataclass
@@ -62,6 +67,7 @@ class SampleSite:
         self._clock = 0.0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._handlers: dict[str, Handler] = {}
         self.log: list[LoggedRequest] = []
         self.base_url = ""
         self.host = ""
@@ -105,6 +111,25 @@ class SampleSite:
         encoded = body.encode("utf-8") if isinstance(body, str) else body
         page_bodies = [p.encode("utf-8") if isinstance(p, str) else p for p in pages] if pages else None
         self._store(path, Route(encoded, status, content_type, dict(headers or {}), page_bodies))
+
+    def set_handler(self, prefix: str, handler: "Handler") -> None:
+        """Answer every path under ``prefix`` that has no fixed route with ``handler(path, query)``.
+
+        The handler returns ``(status, body, content_type)``, or None for a 404.
+        """
+        with self._lock:
+            self._handlers[prefix] = handler
+
+    def dynamic(self, path: str, query: str) -> Route | None:
+        with self._lock:
+            prefixes = sorted((p for p in self._handlers if path.startswith(p)), key=len, reverse=True)
+            handler = self._handlers[prefixes[0]] if prefixes else None
+        answer = handler(path, parse_qs(query)) if handler else None
+        if answer is None:
+            return None
+        status, body, content_type = answer
+        return Route(body.encode("utf-8") if isinstance(body, str) else body, status, content_type,
+                     last_modified=float(int(time.time())))
 
     def remove_route(self, path: str) -> None:
         with self._lock:
@@ -172,7 +197,7 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
         def _serve(self, *, send_body: bool) -> None:
             parts = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            route = site.route(parts.path)
+            route = site.route(parts.path) or site.dynamic(parts.path, parts.query)
             extra: dict[str, str] = {}
             if route is None:
                 status, body, content_type = 404, render.render_not_found(parts.path).encode(), HTML
@@ -218,15 +243,18 @@ class DemoSite(SampleSite):
 
     About a third of the request pages use the 2019 markup (``markup_mix``), and two requests have
     no ``.json`` (404), as on a site whose API is blocked. ``threads`` is the truth the pages show.
+    Listings behave like Alaveteli's: 25 a page, at most 500 results, ``/list`` searches with
+    ``query`` (``requested_from:``, ``requested_by:``, title words) and event-date windows
+    (``request_date_after`` / ``request_date_before``, dd/mm/yyyy); JSON feeds give the 25
+    newest events. ``copies`` grows the site by repeating the corpus under new slugs and ids.
     """
 
-    NO_JSON = 2
-
-    def __init__(self, today: date | None = None, *, markup_mix: bool = True, host: str = "127.0.0.1",
-                 port: int = 0):
+    def __init__(self, today: date | None = None, *, markup_mix: bool = True, copies: int = 1,
+                 host: str = "127.0.0.1", port: int = 0):
         super().__init__(host=host, port=port)
         self.today = today or date.today()
         self.markup_mix = markup_mix
+        self.copies = copies
         self.threads: list[Thread] = []
         self.markup: dict[str, str] = {}
         self.without_json: set[str] = set()
@@ -240,40 +268,151 @@ class DemoSite(SampleSite):
 
     def populate(self) -> None:
         """Build the corpus for this host and register every route."""
-        self.threads = build_corpus(self.today, host=self.host)
+        self.threads = replicate(build_corpus(self.today, host=self.host), self.copies)
+        self._by_slug = {thread.slug: thread for thread in self.threads}
         ordered = sorted(self.threads, key=lambda t: t.slug)
         self.markup = {t.slug: "2019" if self.markup_mix and i % 3 == 1 else "2025" for i, t in enumerate(ordered)}
         self.without_json = {ordered[5].slug, ordered[len(ordered) // 2 + 3].slug}  # one of each markup
-        base = self.base_url
         for thread in self.threads:
-            page = render.render_request_page(thread, base, unfold=True, markup=self.markup[thread.slug],
-                                              today=self.today)
-            self.set_route(f"/request/{thread.slug}", page)
-            if thread.slug not in self.without_json:
-                self.set_route(f"/request/{thread.slug}.json", render.render_request_json(thread, base),
-                               content_type="application/json; charset=utf-8")
-        self._listing("/list", "Recent Freedom of Information requests", self.threads)
-        for body in corpus_authorities(self.host):
-            mine = [t for t in self.threads if t.authority and t.authority.url_name == body.url_name]
-            self._listing(f"/body/{body.url_name}", f"Freedom of Information requests to {body.name}", mine)
-        users = {t.user.url_name: t.user for t in self.threads if t.user}
-        for url_name, user in sorted(users.items()):
-            mine = [t for t in self.threads if t.user and t.user.url_name == url_name]
-            self._listing(f"/user/{url_name}", f"Freedom of Information requests made by {user.name}", mine)
+            self._render(thread)
+        self.set_handler("/list", self._search_listing)
+        self.set_handler("/body/", self._owner_listing)
+        self.set_handler("/user/", self._owner_listing)
+        self.set_handler("/feed/", self._feed)
         self.set_route("/body/all-authorities.csv", render.render_authorities_csv(corpus_authorities(self.host)),
                        content_type="text/csv; charset=utf-8")
         self.set_route("/robots.txt", render.ROBOTS_TXT, content_type="text/plain; charset=utf-8")
 
-    def _listing(self, path: str, title: str, threads: list[Thread]) -> None:
-        count = render.page_count(len(threads))
-        pages = [render.render_listing(threads, self.base_url, title=title, page=n, path=path)
-                 for n in range(1, count + 1)]
-        self.set_route(path, pages[0], pages=pages)
+    def _render(self, thread: Thread) -> None:
+        page = render.render_request_page(thread, self.base_url, unfold=True, markup=self.markup[thread.slug],
+                                          today=self.today)
+        self.set_route(f"/request/{thread.slug}", page)
+        if thread.slug not in self.without_json:
+            self.set_route(f"/request/{thread.slug}.json", render.render_request_json(thread, self.base_url),
+                           content_type="application/json; charset=utf-8")
 
     def thread(self, slug: str) -> Thread:
-        return next(t for t in self.threads if t.slug == slug)
+        return self._by_slug[slug]
+
+    def add_message(self, slug: str, message: Message) -> None:
+        """A new message arrives in a thread: its page, .json, listings and feeds change."""
+        thread = self._by_slug[slug]
+        thread.messages.append(message)
+        self._render(thread)
+
+    # -- listings and feeds, computed from the current threads at each request
+
+    def _listing(self, threads: list[Thread], title: str, path: str, query: dict[str, list[str]]):
+        page = _page_number("&".join(f"page={v}" for v in query.get("page", [])))
+        pages = render.page_count(min(len(threads), render.MAX_RESULTS))
+        if page is None or not 1 <= page <= pages:
+            return None
+        return 200, render.render_listing(threads, self.base_url, title=title, page=page, path=path), HTML
+
+    def _search_listing(self, path: str, query: dict[str, list[str]]):
+        if path.rstrip("/") != "/list":
+            return None
+        terms = query.get("query", [""])[0]
+        after = _dmy(query.get("request_date_after", [""])[0])
+        before = _dmy(query.get("request_date_before", [""])[0])
+        found = [t for t in self.threads if _matches(t, terms) and _has_event_between(t, after, before)]
+        kept = {k: v[0] for k, v in query.items() if k != "page" and v and v[0]}
+        link = "/list" + (f"?{urlencode(kept)}" if kept else "")
+        return self._listing(found, "Freedom of Information requests", link, query)
+
+    def _owner_listing(self, path: str, query: dict[str, list[str]]):
+        kind, _, url_name = path.strip("/").partition("/")
+        if not url_name or "/" in url_name:
+            return None
+        field = "authority" if kind == "body" else "user"
+        mine = [t for t in self.threads if getattr(t, field) and getattr(t, field).url_name == url_name]
+        if not mine:
+            return None
+        return self._listing(mine, f"Freedom of Information requests ({url_name})", path, query)
+
+    def _feed(self, path: str, query: dict[str, list[str]]):
+        parts = path.removesuffix(".json").strip("/").split("/", 2)
+        if len(parts) != 3 or not path.endswith(".json"):
+            return None
+        _, kind, name = parts
+        name = unquote(name)
+        if kind == "body":
+            threads = [t for t in self.threads if t.authority and t.authority.url_name == name]
+        elif kind == "user":
+            threads = [t for t in self.threads if t.user and t.user.url_name == name]
+        elif kind == "search":
+            threads = [t for t in self.threads if _matches(t, name)]
+        elif kind == "list" and name == "recent":
+            threads = self.threads
+        else:
+            return None
+        return 200, render.render_feed_json(threads), "application/json; charset=utf-8"
 
 
-def demo_site(today: date | None = None, *, markup_mix: bool = True) -> DemoSite:
+def replicate(threads: list[Thread], copies: int) -> list[Thread]:
+    """The corpus and ``copies - 1`` copies of it under new slugs, titles and ids (a bigger site)."""
+    grown = list(threads)
+    for k in range(1, copies):
+        offset = k * 1_000_000
+        for original in threads:
+            thread = copy.deepcopy(original)
+            thread.slug = f"{original.slug}_{k}"
+            thread.title = f"{original.title} ({k + 1})"
+            thread.id = original.id.replace(f"/request/{original.slug}", f"/request/{thread.slug}")
+            thread.url = original.url.replace(f"/request/{original.slug}", f"/request/{thread.slug}") if original.url else original.url
+            thread.site_request_id = (original.site_request_id or 0) + offset
+            for message in thread.messages:
+                message.id = _shift(message.id, offset)
+                for attachment in message.attachments:
+                    attachment.message_id = message.id
+                    attachment.id = f"{message.id}/{attachment.id.rsplit('/', 1)[1]}"
+            for note in thread.annotations:
+                note.id = _shift(note.id, offset)
+                note.request_id = thread.id
+            grown.append(thread)
+    return grown
+
+
+def _shift(item_id: str, offset: int) -> str:
+    prefix, _, number = item_id.rpartition("-")
+    return f"{prefix}-{int(number) + offset}"
+
+
+def _dmy(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _matches(thread: Thread, terms: str) -> bool:
+    """Alaveteli's search operators that listings use; other words must appear in the title."""
+    for term in terms.split():
+        operator, _, value = term.partition(":")
+        if value and operator == "requested_from":
+            if not thread.authority or thread.authority.url_name != value:
+                return False
+        elif value and operator == "requested_by":
+            if not thread.user or thread.user.url_name != value:
+                return False
+        elif term.lower() not in thread.title.lower():
+            return False
+    return True
+
+
+def _has_event_between(thread: Thread, after: date | None, before: date | None) -> bool:
+    """Like Alaveteli's date range: a request matches if any of its events falls in the window."""
+    if after is None and before is None:
+        return True
+    for message in thread.messages:
+        if not message.sent_at:
+            continue
+        day = datetime.fromisoformat(message.sent_at).date()
+        if (after is None or day >= after) and (before is None or day <= before):
+            return True
+    return False
+
+
+def demo_site(today: date | None = None, *, markup_mix: bool = True, copies: int = 1) -> DemoSite:
     """Build and start the demo site (a ``DemoSite``, already listening)."""
-    return DemoSite(today, markup_mix=markup_mix).start()
+    return DemoSite(today, markup_mix=markup_mix, copies=copies).start()

@@ -1,0 +1,104 @@
+"""Offline ways in: pages saved from a browser, and rebuilding from the raw bodies kept.
+
+For sites that block programs, a requester saves the request page (and its ``.json``) from
+the browser and imports it; ``reparse`` re-reads every stored body after a parser or classifier
+improvement, without fetching anything.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from scrapers import alaveteli
+from tracker import db as database
+from tracker.follow import iso
+from tracker.model import Thread
+from tracker.pipeline import enrich
+
+
+def rekey(thread: Thread, request_id: str) -> None:
+    """Save a thread under the id we follow it by (a renamed request keeps its first id)."""
+    thread.id = request_id
+    for annotation in thread.annotations:
+        annotation.request_id = request_id
+
+
+_PAGE_URL_PATTERNS = (
+    re.compile(rb'<meta[^>]+property="og:url"[^>]+content="([^"]+/request/[^"]+)"'),
+    re.compile(rb'<link[^>]+rel="canonical"[^>]+href="([^"]+/request/[^"]+)"'),
+    re.compile(rb'class="cplink__field"[^>]+value="(https?://[^"#]+/request/[^"#]+)'),
+    re.compile(rb'href="(https?://[^"]+/request/[^"/]+)/feed'),
+)
+
+
+def url_of_saved_page(content: bytes) -> str | None:
+    """The request URL a saved page came from, read from the page itself."""
+    for pattern in _PAGE_URL_PATTERNS:
+        match = pattern.search(content)
+        if match:
+            return alaveteli.canonical_request_url(match.group(1).decode("utf-8", "replace"))
+    return None
+
+
+def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
+    """Import a request page saved from a browser. Raises PageError with one clear line."""
+    content = path.read_bytes()
+    url = url or url_of_saved_page(content)
+    if url is None:
+        raise alaveteli.NotARequestPage("cannot tell which request this page is (no og:url); pass --url")
+    fetch_id = database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=None)
+    try:
+        thread = alaveteli.parse_request_page(content, url)
+    except alaveteli.PageError as error:
+        database.set_fetch_error(db, fetch_id, str(error))
+        raise
+    db["fetches"].update(fetch_id, {"request_id": thread.id})
+    sibling = path.with_suffix(".json")
+    if sibling.exists():
+        json_content = sibling.read_bytes()
+        json_fetch = database.record_fetch(db, sibling.resolve().as_uri(), content=json_content, request_id=thread.id)
+        try:
+            thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(json_content, url))
+        except alaveteli.PageError as error:
+            database.set_fetch_error(db, json_fetch, str(error))
+    observed_at = iso(now or datetime.now(timezone.utc))
+    with db.atomic():
+        result = database.save_thread(db, enrich(thread), observed_at)
+        db["follows"].insert(
+            {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
+            ignore=True,
+        )
+    return result
+
+
+def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int, list[str]]:
+    """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing."""
+    rebuilt, problems = 0, []
+    observed_at = iso(now or datetime.now(timezone.utc))
+    for row in list(db.query("select id, url from requests")):
+        bodies = {"page": None, "json": None}
+        for fetch in db.query(
+            """select url, sha256 from fetches where request_id = ? and error is null
+               and sha256 is not null order by fetched_at desc, id desc""",
+            [row["id"]],
+        ):
+            kind = "json" if fetch["url"].split("?")[0].endswith(".json") else "page"
+            if bodies[kind] is None:
+                bodies[kind] = database.fetch_body(db, fetch["sha256"])
+        if bodies["page"] is None:
+            continue
+        try:
+            thread = alaveteli.parse_request_page(bodies["page"], row["url"])
+            if bodies["json"] is not None:
+                thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(bodies["json"], row["url"]))
+        except alaveteli.PageError as error:
+            problems.append(f"{row['url']}: {error}")
+            continue
+        rekey(thread, row["id"])
+        database.save_thread(db, enrich(thread), observed_at)
+        rebuilt += 1
+    return rebuilt, problems
