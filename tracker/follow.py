@@ -145,8 +145,9 @@ def search_query_for(listing_url: str) -> str | None:
         return f"requested_from:{name}"
     if kind == "user":
         return f"requested_by:{name}"
-    values = parse_qs(parts.query).get("query")
-    return values[0] if values else None
+    if kind == "search":
+        return parse_qs(parts.query).get("query", [""])[0]
+    return None
 
 
 def window_url(base_url: str, query: str, start: date, end: date) -> str:
