@@ -44,6 +44,7 @@ __all__ = [
     "parse_request_page",
     "parse_request_json",
     "merge_json",
+    "thread_from_json",
     "Listing",
     "listing_kind",
     "parse_listing",
@@ -924,6 +925,47 @@ def merge_json(thread: Thread, data: RequestJson) -> Thread:
             "waiting_classification" if data.awaiting_description else data.described_state
         )
     _merge_events(thread, data.events)
+    return thread
+
+
+def thread_from_json(data: RequestJson, url: str) -> Thread:
+    """A thread's outline from its ``.json`` alone: ids, directions, times, the site's states.
+
+    The JSON has no bodies, authors or attachments; this is for a site whose pages cannot be
+    read (a saved ``.json``), and a later page fills the rest in.
+    """
+    site_id = model.site_id_for(url)
+    slug = data.slug or request_slug(url)
+    thread = Thread(
+        id=f"{site_id}/request/{slug}",
+        site=Site(site_id, model.base_url_for(url)),
+        url=_request_url(url, slug),
+        slug=slug,
+        title=data.title or slug,
+        authority=data.authority,
+        user=data.user,
+        site_status="waiting_classification" if data.awaiting_description else data.described_state,
+        law_used=data.law_used,
+        site_request_id=data.site_request_id,
+        created_at=data.created_at,
+    )
+    seen: set[str] = set()
+    for event in data.events:
+        if event.incoming_message_id is not None and event.event_type == "response":
+            local, direction = f"incoming-{event.incoming_message_id}", model.INCOMING
+        elif event.outgoing_message_id is not None and event.event_type in _SENDING_EVENTS:
+            local, direction = f"outgoing-{event.outgoing_message_id}", model.OUTGOING
+        else:
+            continue
+        if local in seen:
+            continue
+        seen.add(local)
+        thread.messages.append(Message(
+            id=f"{site_id}/{local}", direction=direction, sent_at=event.created_at,
+            event_type=event.event_type, site_state=event.calculated_state,
+            site_display_status=event.display_status,
+        ))
+    thread.warnings.append("built from the .json alone: no bodies, authors or attachments")
     return thread
 
 

@@ -180,3 +180,31 @@ def test_help_lists_the_commands():
     result = CliRunner().invoke(cli, ["--help"])
     for command in ("follow", "poll", "import", "reparse", "serve", "demo"):
         assert command in result.output
+
+
+def test_import_a_saved_json_alone_then_its_page(tmp_path):
+    fixtures = Path(__file__).parent / "fixtures" / "synthetic"
+    db_path = tmp_path / "json.db"
+    url = "https://www.whatdotheyknow.com/request/number_of_parking_fines_issued_i"
+    result = cli_run(db_path, "import", str(fixtures / "synthetic_request.json"))
+    assert result.exit_code == 1 and "pass --url" in result.stderr  # a saved .json does not name its site
+    assert cli_run(db_path, "import", "--url", url, str(fixtures / "synthetic_request.json")).exit_code == 0
+    db = open_db(db_path)
+    outline = list(db.query("select id, direction, event_type, site_state, body_text from messages order by position"))
+    assert [(m["id"].split("/")[1], m["event_type"], m["body_text"]) for m in outline] == [
+        ("outgoing-10001", "sent", ""), ("incoming-20001", "response", ""),
+        ("incoming-20002", "response", ""), ("outgoing-10002", "followup_sent", ""),
+    ]
+    assert db["requests"].get("www.whatdotheyknow.com/request/number_of_parking_fines_issued_i")["site_status"] == "internal_review"
+    page = tmp_path / "page.html"
+    page.write_bytes((fixtures / "synthetic_request_page_wdtk.html").read_bytes())
+    assert cli_run(db_path, "import", str(page)).exit_code == 0
+    db = open_db(db_path)
+    bodies = {m["id"].split("/")[1]: m["body_text"] for m in db.query("select id, body_text from messages")}
+    assert "penalty charge notices" in bodies["outgoing-10001"]
+    assert db["messages"].count == 4 and db["attachments"].count == 2
+    # The .json alone again, now that a page is stored: joined with it, nothing blanked.
+    assert cli_run(db_path, "import", str(fixtures / "synthetic_request.json")).exit_code == 0
+    db = open_db(db_path)
+    assert "penalty charge notices" in db["messages"].get("www.whatdotheyknow.com/outgoing-10001")["body_text"]
+    assert db["messages"].get("www.whatdotheyknow.com/incoming-20002")["site_state"] == "partially_successful"

@@ -156,14 +156,19 @@ def _print_poll_summary(report: polling.PollReport) -> None:
 @click.option("--url", help="The request URL, for a saved page that does not name itself.")
 @pass_context
 def import_(context: Context, paths: tuple[Path, ...], url: str | None) -> None:
-    """Import request pages saved from a browser (.html; a .json beside it is joined).
+    """Import request pages saved from a browser (.html, and .json).
 
-    Works for sites that block programs. Directories are searched for .html files.
+    Works for sites that block programs. A .json beside a page (same name) is joined with it;
+    a .json alone is joined with the page already stored for that request. Directories are
+    searched for .html files.
     """
     imported, failed = 0, 0
     for path in _expand(paths):
         try:
-            result = offline.import_saved_page(context.db, path, url=url)
+            if path.suffix.lower() == ".json":
+                result = offline.import_saved_json(context.db, path, url=url)
+            else:
+                result = offline.import_saved_page(context.db, path, url=url)
         except OSError as error:
             click.echo(f"error: {path}: {error.strerror or error}", err=True)
             failed += 1

@@ -16,7 +16,7 @@ import sqlite_utils
 from scrapers import alaveteli
 from tracker import db as database
 from tracker.follow import iso
-from tracker.model import Thread
+from tracker.model import Thread, site_id_for
 from tracker.pipeline import enrich
 
 
@@ -75,20 +75,54 @@ def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = N
     return result
 
 
+def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
+    """Import a request's ``.json`` saved from a browser.
+
+    Joined with the thread's stored page when there is one; otherwise the thread's outline is
+    saved from the JSON alone. A saved JSON does not say which site it came from: the request
+    must be followed already (its slug is looked up) or ``url`` given.
+    """
+    content = path.read_bytes()
+    data = alaveteli.parse_request_json(content, url or "https://unknown.invalid/request/x")
+    if url is None:
+        rows = list(db.query("select url from requests where slug = ?", [data.slug]))
+        if len(rows) != 1:
+            where = "several sites" if rows else "no followed request"
+            raise alaveteli.PageError(f"slug {data.slug!r} matches {where}; pass --url")
+        url = rows[0]["url"]
+        data = alaveteli.parse_request_json(content, url)
+    request_id = f"{site_id_for(url)}/request/{alaveteli.request_slug(url)}"
+    database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=request_id)
+    page = _newest_body(db, request_id, "page")
+    thread = (
+        alaveteli.merge_json(alaveteli.parse_request_page(page, url), data)
+        if page is not None
+        else alaveteli.thread_from_json(data, url)
+    )
+    rekey(thread, request_id)
+    with db.atomic():
+        return database.save_thread(db, enrich(thread), iso(now or datetime.now(timezone.utc)))
+
+
+def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
+    """The newest good raw body of a request's page or .json."""
+    for fetch in db.query(
+        """select url, sha256 from fetches where request_id = ? and error is null
+           and sha256 is not null order by fetched_at desc, id desc""",
+        [request_id],
+    ):
+        is_json = fetch["url"].split("?")[0].endswith(".json")
+        if is_json == (kind == "json"):
+            return database.fetch_body(db, fetch["sha256"])
+    return None
+
+
 def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int, list[str]]:
     """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing."""
     rebuilt, problems = 0, []
     observed_at = iso(now or datetime.now(timezone.utc))
     for row in list(db.query("select id, url from requests")):
-        bodies = {"page": None, "json": None}
-        for fetch in db.query(
-            """select url, sha256 from fetches where request_id = ? and error is null
-               and sha256 is not null order by fetched_at desc, id desc""",
-            [row["id"]],
-        ):
-            kind = "json" if fetch["url"].split("?")[0].endswith(".json") else "page"
-            if bodies[kind] is None:
-                bodies[kind] = database.fetch_body(db, fetch["sha256"])
+        bodies = {kind: _newest_body(db, row["id"], kind) for kind in ("page", "json")}
         if bodies["page"] is None:
             continue
         try:
