@@ -110,14 +110,24 @@ class SaveResult:
         )
 
 
-def save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str | None = None) -> SaveResult:
+def save_thread(
+    db: sqlite_utils.Database,
+    thread: Thread,
+    observed_at: str | None = None,
+    sources: dict[str, str | None] | None = None,
+) -> SaveResult:
     """Upsert one thread (site, authority, user, request, messages, attachments, annotations).
 
-    One transaction: a thread is saved whole or not at all.
+    One transaction: a thread is saved whole or not at all, together with ``sources`` (the
+    hashes of the bodies it was built from, ``page_sha256`` / ``json_sha256``), so that what
+    was saved and what it was saved from never disagree, even after a crash.
     """
     observed_at = observed_at or utcnow()
     with db.atomic():
-        return _save_thread(db, thread, observed_at)
+        result = _save_thread(db, thread, observed_at)
+        if sources:
+            db["requests"].update(thread.id, sources)
+        return result
 
 
 def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> SaveResult:

@@ -15,6 +15,7 @@ failure is recorded in ``fetches`` and reported as one line; what is stored stay
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -288,18 +289,23 @@ def _fetch(db: sqlite_utils.Database, client: PoliteClient, url: str, request_id
 
 
 def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now: datetime) -> PollOutcome:
-    """Check one thread's .json, fetch its page if anything may have changed, save it."""
+    """Check one thread's .json, fetch its page if anything may have changed, save it.
+
+    "Changed" is judged against the bodies the stored thread was built from (their hashes are
+    saved with it), never against the last fetch, so a run killed between fetching and saving
+    cannot make the next run skip the change.
+    """
     request_id, url = row["id"], row["url"]
-    page_url = alaveteli.page_url(url)
+    saved = next(iter(db.query("select page_sha256, json_sha256 from requests where id = ?", [request_id])))
     data = _fetch(db, client, alaveteli.json_url(url), request_id, api=True)
-    known = row.get("status") is not None and database.last_good_fetch(db, page_url) is not None
-    if known and data.error is None and not data.changed:
+    json_sha = _sha256(data.body)
+    if saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]:
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
-    page = _fetch(db, client, page_url, request_id, api=False)
+    page = _fetch(db, client, alaveteli.page_url(url), request_id, api=False)
     if page.error:
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(page.error)))
-    json_changed = data.changed or (data.error is not None and _had_json(db, data.url))
-    if known and not page.changed and not json_changed:
+    page_sha = _sha256(page.body)
+    if saved["page_sha256"] and page_sha == saved["page_sha256"] and json_sha == saved["json_sha256"]:
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
     try:
         thread = alaveteli.parse_request_page(page.body or b"", url)
@@ -313,17 +319,18 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
         except alaveteli.PageError as error:
             if data.fetch_id:
                 database.set_fetch_error(db, data.fetch_id, str(error))
+            json_sha = None
     if thread.id != request_id:
         thread.warnings.append(f"page is for {thread.id}, saved under {request_id}")
         rekey(thread, request_id)
-    result = database.save_thread(db, enrich(thread, now.date()), iso(now))
+    sources = {"page_sha256": page_sha, "json_sha256": json_sha}
+    result = database.save_thread(db, enrich(thread, now.date()), iso(now), sources)
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))
     return _finish(db, row, now, outcome)
 
 
-def _had_json(db: sqlite_utils.Database, url: str) -> bool:
-    """Whether an earlier poll had a .json for this URL (so losing it changes the thread)."""
-    return database.last_good_fetch(db, url) is not None
+def _sha256(body: bytes | None) -> str | None:
+    return hashlib.sha256(body).hexdigest() if body is not None else None
 
 
 def _finish(db: sqlite_utils.Database, row: dict, now: datetime, outcome: PollOutcome) -> PollOutcome:

@@ -70,6 +70,8 @@ TABLES: tuple[Table, ...] = (
             "last_polled_at": str,
             "next_poll_at": str,
             "last_error": str,
+            "page_sha256": str,
+            "json_sha256": str,
         },
         foreign_keys=(
             ("site_id", "sites", "id"),
