@@ -299,7 +299,8 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
     saved = next(iter(db.query("select page_sha256, json_sha256 from requests where id = ?", [request_id])))
     data = _fetch(db, client, alaveteli.json_url(url), request_id, api=True)
     json_sha = _sha256(data.body)
-    if saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]:
+    if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
+            and not _page_unseen_for(db, url, now, PAGE_SAFETY_NET)):
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
     page = _fetch(db, client, alaveteli.page_url(url), request_id, api=False)
     if page.error:
@@ -327,6 +328,20 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
     result = database.save_thread(db, enrich(thread, now.date()), iso(now), sources)
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))
     return _finish(db, row, now, outcome)
+
+
+PAGE_SAFETY_NET = timedelta(days=30)
+
+
+def _page_unseen_for(db: sqlite_utils.Database, url: str, now: datetime, age: timedelta) -> bool:
+    """Whether the page has not been fetched for ``age``: then it is read even if the .json
+    looks unchanged, in case the site changed the page without logging an event."""
+    rows = list(db.query(
+        "select max(fetched_at) as last from fetches where url = ? and status_code in (200, 304)",
+        [alaveteli.page_url(url)],
+    ))
+    last = rows[0]["last"] if rows else None
+    return last is None or _instant(last) < now - age
 
 
 def _sha256(body: bytes | None) -> str | None:

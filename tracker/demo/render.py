@@ -401,7 +401,10 @@ def _incoming_html(thread: Thread, message: Message, base_url: str, *, unfold: b
     number = number_of(message.id)
     anchor = f"incoming-{number}"
     body = _body_html(message, number, unfold=unfold, markup=markup)
-    if markup == "2019":
+    if message.prominence != "normal":
+        text = ('\n      <p id="hidden_message" class="hidden_message">This message has been hidden. '
+                'There are various reasons why we might have done this, sorry.</p>\n    ')
+    elif markup == "2019":
         text = f"{_attachments_html(thread, message, number, markup)}\n  <p>{body}</p>\n"
     else:
         text = (f"{_attachments_html(thread, message, number, markup)}\n"
@@ -676,6 +679,11 @@ def request_events(thread: Thread) -> list[dict]:
         if item.site_state:
             events.append(_event(base + len(events) + 1, "status_update", update, described=item.site_state,
                                  calculated=item.site_state, last_described=update))
+    for item in timeline:
+        if isinstance(item, Message) and item.prominence != "normal":
+            # An administrator hid it: Alaveteli logs the edit, so the .json changes too.
+            edited = rails_time(moment_of(timeline[-1]) + timedelta(hours=1), f"{item.id}/hide")
+            events.append(_event(base + len(events) + 1, "edit_incoming", edited, incoming=number_of(item.id)))
     return events
 
 

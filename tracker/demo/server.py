@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import socket
+import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +47,21 @@ class Route:
 
 
 @dataclass
+class Fault:
+    """How to misbehave for one request: a status, a reset, a stall, a cut or a different body."""
+
+    kind: str
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+FaultHook = Callable[[str, str, bytes], "Fault | None"]
+
+
+@dataclass
 class LoggedRequest:
     method: str
     path: str
@@ -51,6 +69,7 @@ class LoggedRequest:
     status: int
     headers: dict[str, str]
     time: float
+    fault: str | None = None  # the fault served instead, if any
 
 
 def etag_for(body: bytes) -> str:
@@ -68,6 +87,7 @@ class SampleSite:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._handlers: dict[str, Handler] = {}
+        self.fault_hook: FaultHook | None = None
         self.log: list[LoggedRequest] = []
         self.base_url = ""
         self.host = ""
@@ -79,7 +99,7 @@ class SampleSite:
     def start(self) -> "SampleSite":
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(self._bind, _handler_for(self))
+        server = _QuietServer(self._bind, _handler_for(self))
         server.daemon_threads = True
         self._server = server
         address, port = server.server_address[:2]
@@ -177,6 +197,14 @@ def _not_modified(headers: dict[str, str], etag: str, last_modified: float) -> b
     return False
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-answer (it timed out, or refused a huge body) is not an error."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -209,11 +237,20 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                         status, body, content_type = 404, render.render_not_found(self.path).encode(), HTML
                     else:
                         body = route.pages[page - 1]
+                fault = site.fault_hook(parts.path, parts.query, body) if site.fault_hook else None
+                if fault is not None:
+                    self._misbehave(fault, parts, headers, send_body)
+                    return
                 if status == 200:
                     etag = etag_for(body)
                     extra.update({"ETag": etag, "Last-Modified": formatdate(route.last_modified, usegmt=True)})
                     if _not_modified(headers, etag, route.last_modified):
                         status, body = 304, b""
+            self._answer(status, content_type, extra, body, send_body)
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time()))
+
+        def _answer(self, status: int, content_type: str, extra: dict[str, str], body: bytes, send_body: bool,
+                    *, sent: int | None = None) -> None:
             self.send_response(status)
             if status != 304:
                 self.send_header("Content-Type", content_type)
@@ -222,8 +259,28 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if send_body and body:
-                self.wfile.write(body)
-            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time()))
+                self.wfile.write(body if sent is None else body[:sent])
+
+        def _misbehave(self, fault: Fault, parts, headers: dict[str, str], send_body: bool) -> None:
+            """Answer as a failing site would (see tracker.demo.faults)."""
+            status = fault.status
+            if fault.kind == "reset":
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                status = 0
+            elif fault.kind == "timeout":
+                time.sleep(fault.delay)
+                self.close_connection = True
+                status = 0
+            elif fault.kind == "truncate":
+                self._answer(200, HTML, {}, fault.body, send_body, sent=len(fault.body) // 2)
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+            else:
+                self._answer(status, fault.content_type, dict(fault.headers), fault.body, send_body)
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time(),
+                                       fault=fault.kind))
 
     return Handler
 

@@ -1,0 +1,144 @@
+"""Reliability runs against the sample site, shared by the tests (small) and bench/ (full size).
+
+``fault_run``: poll a misbehaving site until it has answered N requests, switch the faults
+off, poll once more, and compare the database with the site's truth: every message stored
+exactly once, every failure recorded with its reason.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from scrapers.http import PoliteClient
+from tracker import follow as following
+from tracker import poll as polling
+from tracker.db import open_db
+from tracker.demo.faults import KINDS, faulty_site, hide_message
+from tracker.model import INCOMING
+
+CONTENT_QUERY = """
+select m.id, m.request_id, m.direction, m.sent_at, m.body_text, m.hidden_at is not null as hidden,
+       (select count(*) from attachments a where a.message_id = m.id) as attachments
+from messages m order by m.id
+"""
+
+
+@dataclass
+class FaultRunResult:
+    fetches: int
+    faults_served: Counter
+    errors_recorded: Counter
+    polls: int
+    truth_messages: int
+    stored_messages: int
+    missing: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    hidden_ok: bool = False
+    equal_to_clean_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return (not self.missing and not self.unexpected and self.hidden_ok and self.equal_to_clean_run
+                and self.stored_messages == self.truth_messages)
+
+
+def error_category(error: str) -> str:
+    """A short name for a recorded failure reason, for counting."""
+    for needle, name in (
+        ("blocked by the site", "bot challenge"), ("larger than", "too large"), ("truncated", "truncated page"),
+        ("UTF-8", "invalid UTF-8"), ("invalid JSON", "invalid JSON"), ("timed out", "timeout"), ("reset", "connection reset"),
+        ("HTTP 5", "HTTP 5xx"), ("HTTP 429", "HTTP 429"), ("incomplete", "incomplete body"),
+        ("Retry-After", "HTTP 429"), ("connect", "connection error"),
+    ):
+        if needle.lower() in error.lower():
+            return name
+    return error[:40]
+
+
+def client_for_faults(host: str) -> PoliteClient:
+    """A client that waits for nothing (backoff and Retry-After are recorded, not slept)."""
+    return PoliteClient(allowed_hosts={host}, timeout=0.3, max_retries=2, backoff=0.0, sleep=lambda seconds: None)
+
+
+def fault_run(fetches: int, *, rate: float = 0.2, seed: int = 7, today: date = date(2026, 11, 20),
+              folder: Path | None = None) -> FaultRunResult:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = folder or Path(scratch)
+        site, plan = faulty_site(today, rate=rate, seed=seed, kinds=KINDS)
+        try:
+            db = open_db(folder / "faults.db")
+            urls = [f"{site.base_url}/request/{thread.slug}" for thread in site.threads]
+            following.follow(db, urls)
+            hidden = _pick_hidden(site)
+            polls = 0
+            with client_for_faults(site.host) as client:
+                while len(site.log) < fetches:
+                    polling.poll(db, client, poll_all=True)
+                    polls += 1
+                    if hidden and len(site.log) >= fetches // 2:
+                        hide_message(site, *hidden)
+                        hidden_done, hidden = hidden, None
+                served = len(site.log)
+                plan.enabled = False
+                polling.poll(db, client, poll_all=True)
+                polls += 1
+            clean = _clean_run(site, folder / "clean.db")
+            return _compare(db, site, plan.served, served, polls, hidden_done, clean)
+        finally:
+            site.stop()
+
+
+def _pick_hidden(site) -> tuple[str, str] | None:
+    for thread in sorted(site.threads, key=lambda t: t.slug):
+        incoming = [m for m in thread.messages if m.direction == INCOMING]
+        if len(incoming) >= 2:
+            return thread.slug, incoming[0].id
+    return None
+
+
+def _clean_run(site, path: Path) -> list[dict]:
+    """The same site, now clean, scraped once into a fresh database: the reference."""
+    db = open_db(path)
+    following.follow(db, [f"{site.base_url}/request/{thread.slug}" for thread in site.threads])
+    with PoliteClient(allowed_hosts={site.host}) as client:
+        polling.poll(db, client, poll_all=True)
+    return _content(db)
+
+
+def _content(db: sqlite_utils.Database) -> list[dict]:
+    rows = list(db.query(CONTENT_QUERY))
+    for row in rows:
+        row.pop("hidden")
+    return rows
+
+
+def _compare(db, site, served_faults: Counter, fetches: int, polls: int, hidden: tuple[str, str] | None,
+             clean: list[dict]) -> FaultRunResult:
+    truth = {message.id for thread in site.threads for message in thread.messages}
+    stored = [row["id"] for row in db.query("select id from messages")]
+    errors = Counter(error_category(row["error"]) for row in db.query("select error from fetches where error is not null"))
+    hidden_row = db["messages"].get(hidden[1]) if hidden else None
+    hidden_ok = bool(hidden_row and hidden_row["hidden_at"] and hidden_row["body_text"])
+    # The clean run saw the message hidden from the start (no body); the faulty run kept its body.
+    faulty = _content(db)
+    if hidden:
+        faulty = [row for row in faulty if row["id"] != hidden[1]]
+        clean = [row for row in clean if row["id"] != hidden[1]]
+    return FaultRunResult(
+        fetches=fetches,
+        faults_served=served_faults,
+        errors_recorded=errors,
+        polls=polls,
+        truth_messages=len(truth),
+        stored_messages=len(stored),
+        missing=sorted(truth - set(stored)),
+        unexpected=sorted(set(stored) - truth),
+        hidden_ok=hidden_ok,
+        equal_to_clean_run=faulty == clean,
+    )
