@@ -4,7 +4,7 @@ bench/bench_reliability.py runs 5,000 fetches)."""
 from __future__ import annotations
 
 from tracker.demo.faults import KINDS
-from tracker.demo.runs import fault_run
+from tracker.demo.runs import crash_run, fault_run
 
 
 def test_fault_run_stores_every_message_exactly_once_and_records_every_failure():
@@ -20,3 +20,14 @@ def test_fault_run_stores_every_message_exactly_once_and_records_every_failure()
         assert recorded[category] >= 1, category
     assert recorded["bot challenge"] == result.faults_served["challenge"]
     assert recorded["too large"] == result.faults_served["huge"]
+
+
+def test_crash_run_poller_killed_mid_save_loses_and_duplicates_nothing():
+    result = crash_run(6, copies=3, seed=3)
+    assert result.kills == 6
+    assert set(result.integrity) == {"ok"} and len(result.integrity) == 7
+    assert result.half_saved == []  # one transaction per thread: whole or absent after every kill
+    assert result.duplicates == 0
+    assert result.equal_to_uninterrupted
+    assert (result.threads, result.messages) == (153, 528)
+    assert any(0 < saved < 153 for saved in result.saved_at_kills)  # kills struck mid-run

@@ -142,3 +142,98 @@ def _compare(db, site, served_faults: Counter, fetches: int, polls: int, hidden:
         hidden_ok=hidden_ok,
         equal_to_clean_run=faulty == clean,
     )
+
+
+@dataclass
+class CrashRunResult:
+    kills: int
+    integrity: list[str]
+    half_saved: list[str]
+    duplicates: int
+    equal_to_uninterrupted: bool
+    threads: int
+    messages: int
+    saved_at_kills: list[int] = field(default_factory=list)  # threads saved when each kill struck
+
+    @property
+    def ok(self) -> bool:
+        return (all(result == "ok" for result in self.integrity) and not self.half_saved
+                and self.duplicates == 0 and self.equal_to_uninterrupted)
+
+
+CRASH_CONTENT_QUERY = """
+select r.id, r.title, r.site_status, r.status, r.authority_id, r.user_id, r.page_sha256, r.json_sha256,
+       (select group_concat(m.id || '|' || m.direction || '|' || coalesce(m.sent_at, '') || '|' || m.body_text, '~')
+        from messages m where m.request_id = r.id) as messages,
+       (select count(*) from attachments a join messages m on m.id = a.message_id where m.request_id = r.id) as attachments,
+       (select count(*) from annotations n where n.request_id = r.id) as annotations
+from requests r order by r.id
+"""
+
+
+def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4, 1.5), seed: int = 3,
+              today: date = date(2026, 11, 20), folder: Path | None = None) -> CrashRunResult:
+    """Kill the poller (a real ``foi-tracker poll`` process) with SIGKILL ``kills`` times at random
+    points, check the database after each kill, then let it finish and compare it with an
+    uninterrupted run."""
+    import os
+    import random
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tracker.demo.server import DemoSite
+
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = folder or Path(scratch)
+        site = DemoSite(today, copies=copies).start()
+        try:
+            truth = {thread.id: {m.id for m in thread.messages} for thread in site.threads}
+            urls = [f"{site.base_url}/request/{thread.slug}" for thread in site.threads]
+
+            def command(db_path: Path, *args: str) -> list[str]:
+                return [sys.executable, "-m", "tracker", "--db", str(db_path), *args]
+
+            reference, crashed = folder / "reference.db", folder / "crashed.db"
+            for path in (reference, crashed):
+                subprocess.run(command(path, "follow", *urls), check=True, capture_output=True)
+            subprocess.run(command(reference, "poll", "--all"), check=True, capture_output=True)
+
+            integrity, half_saved, saved_at_kills = [], [], []
+            for _ in range(kills):
+                process = subprocess.Popen(command(crashed, "poll", "--all"), stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                time.sleep(rng.uniform(*window))
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                with sqlite3.connect(crashed) as connection:
+                    integrity.append(connection.execute("pragma integrity_check").fetchone()[0])
+                    stored: dict[str, set[str]] = {}
+                    for request_id, message_id in connection.execute("select request_id, id from messages"):
+                        stored.setdefault(request_id, set()).add(message_id)
+                for request_id, ids in stored.items():
+                    if ids != truth.get(request_id):
+                        half_saved.append(request_id)
+                saved_at_kills.append(len(stored))
+            subprocess.run(command(crashed, "poll", "--all"), check=True, capture_output=True)
+            with sqlite3.connect(crashed) as connection:
+                integrity.append(connection.execute("pragma integrity_check").fetchone()[0])
+            crashed_db, reference_db = open_db(crashed), open_db(reference)
+            duplicates = next(iter(crashed_db.query(
+                "select count(*) - count(distinct request_id || direction || coalesce(sent_at, '') || body_text) as n "
+                "from messages")))["n"]
+            return CrashRunResult(
+                kills=kills,
+                integrity=integrity,
+                half_saved=sorted(set(half_saved)),
+                duplicates=duplicates,
+                equal_to_uninterrupted=list(crashed_db.query(CRASH_CONTENT_QUERY)) == list(reference_db.query(CRASH_CONTENT_QUERY)),
+                threads=crashed_db["requests"].count,
+                messages=crashed_db["messages"].count,
+                saved_at_kills=saved_at_kills,
+            )
+        finally:
+            site.stop()
