@@ -1080,13 +1080,17 @@ def parse_listing(content: bytes | str, url: str) -> Listing:
         raise NotARequestPage("empty listing page")
     soup = BeautifulSoup(text, "lxml")
     items = soup.select("div.request_listing")
+    host = model.site_id_for(url)
     urls: list[str] = []
     for item in items:
         link = item.select_one(".head a[href]") or item.select_one("a[href*='/request/']")
         if link is None:
             continue
+        target = urljoin(url, link["href"])
+        if model.site_id_for(target) != host:
+            continue  # a listing never leads off its own site
         try:
-            urls.append(canonical_request_url(urljoin(url, link["href"])))
+            urls.append(canonical_request_url(target))
         except ValueError:
             continue
     if not items and (_looks_like_json(text) or soup.select_one("#content") is None):

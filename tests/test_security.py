@@ -1,0 +1,46 @@
+"""The scraper stays on the sites it was given, and caps what it reads."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from tracker.cli import cli
+from tracker.db import open_db
+from tracker.demo.server import SampleSite
+
+PAGE = """<!DOCTYPE html><html><head><meta property="og:url" content="{base}/request/own_request"></head><body>
+<div id="content"><div class="request-header"><h1>Own request</h1>
+<p class="request-header__subtitle"><a href="/user/me">Me</a> made this Freedom of Information request to
+<a href="/body/council">Council</a></p>
+<div id="request_status" class="request-status-message request-status-message--successful"></div></div>
+<div class="outgoing correspondence" id="outgoing-1"><div class="correspondence__header">
+<span class="correspondence__header__author">Me</span>
+<a class="correspondence__header__date" href="#outgoing-1"><time datetime="2024-01-08T09:15:04+00:00">8 Jan</time></a></div>
+<div class="correspondence_text"><div><p>See <a href="{other}/request/elsewhere">{other}/request/elsewhere</a>
+and <img src="{other}/pixel.gif"></p></div></div></div>
+</div></body></html>"""
+
+LISTING = """<!DOCTYPE html><html><body><div id="content">
+<div class="request_listing"><span class="head"><a href="/request/own_request">Own</a></span></div>
+<div class="request_listing"><span class="head"><a href="{other}/request/elsewhere">Elsewhere</a></span></div>
+</div></body></html>"""
+
+
+def test_links_in_pages_listings_and_letters_are_never_followed_off_site(tmp_path):
+    with SampleSite() as other, SampleSite() as site:
+        other.set_route("/request/elsewhere", "<html>not ours</html>")
+        site.set_route("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+        site.set_route("/request/own_request", PAGE.format(base=site.base_url, other=other.base_url))
+        site.set_route("/body/council", LISTING.format(other=other.base_url))
+        # A redirect off-site is refused too.
+        site.set_route("/request/moved", "", status=301, headers={"Location": f"{other.base_url}/request/elsewhere"})
+        db_path = tmp_path / "sec.db"
+        runner = CliRunner()
+        assert runner.invoke(cli, ["--db", str(db_path), "follow", f"{site.base_url}/body/council"]).exit_code == 0
+        assert runner.invoke(cli, ["--db", str(db_path), "follow", f"{site.base_url}/request/moved"]).exit_code == 0
+        result = runner.invoke(cli, ["--db", str(db_path), "poll"])
+        assert other.log == []  # not one request reached the other host
+        db = open_db(db_path)
+        assert {row["slug"] for row in db.query("select slug from requests")} == {"own_request", "moved"}
+        assert f"host {other.host} is not in the allowed hosts" in result.stderr
+        assert db["messages"].count == 1
