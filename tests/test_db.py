@@ -268,3 +268,26 @@ def test_status_regime_and_deadline_columns_are_written_and_can_be_cleared(db):
     thread.deadlines = {"due_dte": "2024-01-30"}
     with pytest.raises(ValueError):
         database.save_thread(db, thread, "2024-02-03T00:00:00+00:00")
+
+
+def test_save_threads_saves_many_whole_threads_per_transaction(db):
+    threads = []
+    for n in range(7):
+        thread = make_thread(messages=3)
+        thread.id = f"{HOST}/request/r{n}"
+        thread.slug, thread.url = f"r{n}", f"https://{HOST}/request/r{n}"
+        for message in thread.messages:
+            message.id = message.id.replace("-", f"-{n}0")
+            for attachment in message.attachments:
+                attachment.message_id = message.id
+                attachment.id = f"{message.id}/attachment-2"
+        thread.annotations = []
+        threads.append(thread)
+    results = database.save_threads(db, threads, "2024-02-01T00:00:00+00:00", batch=3)
+    assert len(results) == 7 and all(result.created for result in results)
+    assert db["messages"].count == 21 and db["attachments"].count == 7
+    broken = copy.deepcopy(threads[:2])
+    broken[1].messages.append(Message(f"{HOST}/incoming-999", None, None))  # NOT NULL direction
+    with pytest.raises(Exception):
+        database.save_threads(db, [make_thread(messages=1), *broken], "2024-02-02T00:00:00+00:00")
+    assert db["messages"].count == 21  # the batch was rolled back whole

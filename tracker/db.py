@@ -14,12 +14,13 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from itertools import islice
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
 from tracker.model import Annotation, Attachment, Message, Thread
-from tracker.exemptions import reference_rows
+from tracker.exemptions import known_ids, reference_rows
 from tracker.schema import TABLES, VIEWS, Table
 
 SOURCE_PAGE = "page"
@@ -35,6 +36,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     db.conn.execute("pragma foreign_keys = on")
     db.conn.execute("pragma busy_timeout = 10000")
+    # WAL with synchronous=NORMAL: every commit is atomic and survives a crash of the process;
+    # only a power cut can lose the last commits, never corrupt the file.
+    db.conn.execute("pragma synchronous = normal")
     ensure_schema(db)
     return db
 
@@ -126,8 +130,26 @@ def save_thread(
     with db.atomic():
         result = _save_thread(db, thread, observed_at)
         if sources:
-            db["requests"].update(thread.id, sources)
+            _update(db, "requests", thread.id, sources)
         return result
+
+
+def save_threads(db: sqlite_utils.Database, threads: Iterable[Thread], observed_at: str | None = None,
+                 batch: int = 500) -> list[SaveResult]:
+    """Save many threads, ``batch`` to a transaction: each is still saved whole or not at all.
+
+    For bulk paths (reparse, imports) where one commit per thread would cost more than the
+    writes; polling saves thread by thread as pages arrive.
+    """
+    observed_at = observed_at or utcnow()
+    results: list[SaveResult] = []
+    pending = iter(threads)
+    while True:
+        chunk = list(islice(pending, batch))
+        if not chunk:
+            return results
+        with db.atomic():
+            results.extend(_save_thread(db, thread, observed_at) for thread in chunk)
 
 
 def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> SaveResult:
@@ -174,18 +196,18 @@ def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) ->
     old_status = (previous or {}).get("site_status"), (previous or {}).get("status")
     new_status = request_row.get("site_status"), request_row.get("status")
     if previous is None or (thread.site_status and old_status != new_status):
-        db["status_history"].insert({
+        _insert(db, "status_history", [{
             "request_id": thread.id,
             "observed_at": observed_at,
             "site_status": new_status[0],
             "status": new_status[1],
-        })
+        }])
         result.status_changed = previous is not None
 
     _save_messages(db, thread, observed_at, result)
     result.new_annotations = _save_annotations(db, thread, observed_at)
     if result.changed or changed_request:
-        db["requests"].update(thread.id, {"last_changed_at": observed_at})
+        _update(db, "requests", thread.id, {"last_changed_at": observed_at})
     return result
 
 
@@ -215,45 +237,42 @@ def save_site(db: sqlite_utils.Database, thread: Thread) -> None:
 
 
 def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, result: SaveResult) -> None:
-    ids = [message.id for message in thread.messages]
+    ids = json.dumps([message.id for message in thread.messages])
     # A message can move between threads (Alaveteli's redeliver_incoming): rows stored under
     # another request are read too, and saving moves them here.
-    stored = {
-        row["id"]: row
-        for row in db.query(
-            "select * from messages where request_id = ? or id in (select value from json_each(?))",
-            [thread.id, json.dumps(ids)],
-        )
-    }
-    seen: set[str] = set()
+    stored = {row["id"]: row for row in _rows(
+        db, "select * from messages where request_id = ? or id in (select value from json_each(?))", [thread.id, ids]
+    )}
+    new_rows: list[dict[str, Any]] = []
     for position, message in enumerate(thread.messages):
-        seen.add(message.id)
         row = _message_row(thread.id, position, message)
         before = stored.get(message.id)
         if before is None:
             row.update(first_seen_at=observed_at, updated_at=observed_at, source=SOURCE_PAGE)
             if message.prominence != "normal":
                 row["hidden_at"] = observed_at
-            db["messages"].insert(row)
+            new_rows.append(row)
             result.new_messages.append(message.id)
-        else:
-            if message.prominence != "normal":
-                # The site has hidden it: keep what we stored, note when it went.
-                row = {"prominence": message.prominence, "position": position}
-                if not before["hidden_at"]:
-                    row["hidden_at"] = observed_at
-            elif before["hidden_at"]:
-                row["hidden_at"] = None
-            if _upsert_changed(db, "messages", {"id": message.id, **row}, before):
-                db["messages"].update(message.id, {"updated_at": observed_at})
-                result.changed_messages.append(message.id)
-        _save_attachments(db, message.attachments, observed_at)
-        _save_citations(db, message)
+            continue
+        if message.prominence != "normal":
+            # The site has hidden it: keep what we stored, note when it went.
+            row = {"id": message.id, "prominence": message.prominence, "position": position}
+            if not before["hidden_at"]:
+                row["hidden_at"] = observed_at
+        elif before["hidden_at"]:
+            row["hidden_at"] = None
+        if _upsert_changed(db, "messages", row, before):
+            _update(db, "messages", message.id, {"updated_at": observed_at})
+            result.changed_messages.append(message.id)
+    _insert(db, "messages", new_rows)
+    _save_attachments(db, [a for m in thread.messages for a in m.attachments], ids, observed_at)
+    _save_citations(db, [m for m in thread.messages if m.kind is not None], ids)
+    seen = {message.id for message in thread.messages}
     for message_id, before in stored.items():
         if before["request_id"] != thread.id:
             continue
         if message_id not in seen and before["source"] == SOURCE_PAGE and not before["hidden_at"]:
-            db["messages"].update(message_id, {"hidden_at": observed_at})
+            _update(db, "messages", message_id, {"hidden_at": observed_at})
             result.hidden_messages.append(message_id)
 
 
@@ -286,34 +305,52 @@ def _message_row(request_id: str, position: int, message: Message) -> dict[str, 
     return {"id": message.id, **row}
 
 
-def _save_citations(db: sqlite_utils.Database, message: Message) -> None:
-    """Replace a classified message's citations (derived data, rebuilt by every parse)."""
-    if message.kind is None:
+def _save_citations(db: sqlite_utils.Database, messages: list[Message], message_ids: str) -> None:
+    """Replace classified messages' citations (derived data, rebuilt by every parse)."""
+    if not messages:
         return
-    wanted = {
-        citation.exemption_id: {
-            "message_id": message.id,
-            "exemption_id": citation.exemption_id,
-            "relied_on": int(citation.relied_on),
-            "quote": citation.quote,
+    stored: dict[str, dict[str, dict]] = {}
+    for row in _rows(db, "select * from message_exemptions where message_id in (select value from json_each(?))", [message_ids]):
+        stored.setdefault(row["message_id"], {})[row["exemption_id"]] = row
+    for message in messages:
+        wanted = {
+            citation.exemption_id: {
+                "message_id": message.id,
+                "exemption_id": citation.exemption_id,
+                "relied_on": int(citation.relied_on),
+                "quote": citation.quote,
+            }
+            for citation in message.exemptions
         }
-        for citation in message.exemptions
-    }
-    stored = {row["exemption_id"]: row for row in db.query("select * from message_exemptions where message_id = ?", [message.id])}
-    if stored == wanted:
+        if stored.get(message.id, {}) == wanted:
+            continue
+        db.conn.execute("delete from message_exemptions where message_id = ?", [message.id])
+        _ensure_exemptions(db, set(wanted))
+        _insert(db, "message_exemptions", list(wanted.values()))
+
+
+def _ensure_exemptions(db: sqlite_utils.Database, exemption_ids: set[str]) -> None:
+    """A provision the reference table lacks is still recorded, as kind 'unknown'."""
+    unknown = exemption_ids - known_ids()
+    if not unknown:
         return
-    db.execute("delete from message_exemptions where message_id = ?", [message.id])
-    missing = set(wanted) - {row["id"] for row in db.query(
-        "select id from exemptions where id in (select value from json_each(?))", [json.dumps(list(wanted))]
+    present = {row["id"] for row in _rows(
+        db, "select id from exemptions where id in (select value from json_each(?))", [json.dumps(sorted(unknown))]
     )}
-    for exemption in missing:  # a provision the reference table lacks is still recorded
+    rows = []
+    for exemption in sorted(unknown - present):
         regime, _, provision = exemption.partition(" ")
-        db["exemptions"].insert({"id": exemption, "regime": regime, "provision": provision, "kind": "unknown"})
-    if wanted:
-        db["message_exemptions"].insert_all(wanted.values(), pk=("message_id", "exemption_id"))
+        rows.append({"id": exemption, "regime": regime, "provision": provision, "kind": "unknown"})
+    _insert(db, "exemptions", rows)
 
 
-def _save_attachments(db: sqlite_utils.Database, attachments: list[Attachment], observed_at: str) -> None:
+def _save_attachments(db: sqlite_utils.Database, attachments: list[Attachment], message_ids: str, observed_at: str) -> None:
+    if not attachments:
+        return
+    stored = {row["id"]: row for row in _rows(
+        db, "select * from attachments where message_id in (select value from json_each(?))", [message_ids]
+    )}
+    new_rows = []
     for attachment in attachments:
         row = _without_none({
             "id": attachment.id,
@@ -323,17 +360,17 @@ def _save_attachments(db: sqlite_utils.Database, attachments: list[Attachment], 
             "content_type": attachment.content_type,
             "size": attachment.size,
         })
-        before = _get(db, "attachments", attachment.id)
+        before = stored.get(attachment.id) or _get(db, "attachments", attachment.id)
         if before is None:
             row["first_seen_at"] = observed_at
-        _upsert_changed(db, "attachments", row, before)
+            new_rows.append(row)
+        else:
+            _upsert_changed(db, "attachments", row, before)
+    _insert(db, "attachments", new_rows)
 
 
 def _save_annotations(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> int:
-    stored = {
-        row["id"]: row
-        for row in db.query("select * from annotations where request_id = ?", [thread.id])
-    }
+    stored = {row["id"]: row for row in _rows(db, "select * from annotations where request_id = ?", [thread.id])}
     added = 0
     for annotation in thread.annotations:
         row = _annotation_row(annotation)
@@ -346,7 +383,7 @@ def _save_annotations(db: sqlite_utils.Database, thread: Thread, observed_at: st
         _upsert_changed(db, "annotations", row, before)
     for annotation_id, before in stored.items():
         if not before["hidden_at"]:
-            db["annotations"].update(annotation_id, {"hidden_at": observed_at})
+            _update(db, "annotations", annotation_id, {"hidden_at": observed_at})
     return added
 
 
@@ -360,9 +397,34 @@ def _annotation_row(annotation: Annotation) -> dict[str, Any]:
     })
 
 
+def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = db.conn.execute(sql, params)
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+
+
 def _get(db: sqlite_utils.Database, table: str, pk: str) -> dict[str, Any] | None:
-    rows = list(db.query(f"select * from [{table}] where id = ?", [pk]))
+    rows = _rows(db, f"select * from [{table}] where id = ?", [pk])
     return rows[0] if rows else None
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows with plain executemany (one statement per set of columns).
+
+    The save path writes row by row inside one transaction per thread; sqlite-utils' per-call
+    machinery (savepoints, introspection) would cost more than the writes themselves.
+    """
+    by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_columns.setdefault(tuple(row), []).append(tuple(row.values()))
+    for columns, values in by_columns.items():
+        names = ", ".join(f"[{column}]" for column in columns)
+        db.conn.executemany(f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})", values)
+
+
+def _update(db: sqlite_utils.Database, table: str, pk: str, changes: dict[str, Any]) -> None:
+    assignments = ", ".join(f"[{column}] = ?" for column in changes)
+    db.conn.execute(f"update [{table}] set {assignments} where id = ?", [*changes.values(), pk])
 
 
 def _upsert_changed(
@@ -378,11 +440,11 @@ def _upsert_changed(
     if before is False:
         before = _get(db, table, row["id"])
     if before is None:
-        db[table].insert(row)
+        _insert(db, table, [row])
         return True
     changes = {key: value for key, value in row.items() if key != "id" and before.get(key) != value}
     if changes:
-        db[table].update(row["id"], changes)
+        _update(db, table, row["id"], changes)
         return True
     return False
 

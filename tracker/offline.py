@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import sqlite_utils
 
@@ -119,20 +120,23 @@ def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes
 
 def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int, list[str]]:
     """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing."""
-    rebuilt, problems = 0, []
+    problems: list[str] = []
     observed_at = iso(now or datetime.now(timezone.utc))
-    for row in list(db.query("select id, url from requests")):
-        bodies = {kind: _newest_body(db, row["id"], kind) for kind in ("page", "json")}
-        if bodies["page"] is None:
-            continue
-        try:
-            thread = alaveteli.parse_request_page(bodies["page"], row["url"])
-            if bodies["json"] is not None:
-                thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(bodies["json"], row["url"]))
-        except alaveteli.PageError as error:
-            problems.append(f"{row['url']}: {error}")
-            continue
-        rekey(thread, row["id"])
-        database.save_thread(db, enrich(thread), observed_at)
-        rebuilt += 1
+
+    def rebuilt_threads() -> Iterator[Thread]:
+        for row in list(db.query("select id, url from requests")):
+            bodies = {kind: _newest_body(db, row["id"], kind) for kind in ("page", "json")}
+            if bodies["page"] is None:
+                continue
+            try:
+                thread = alaveteli.parse_request_page(bodies["page"], row["url"])
+                if bodies["json"] is not None:
+                    thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(bodies["json"], row["url"]))
+            except alaveteli.PageError as error:
+                problems.append(f"{row['url']}: {error}")
+                continue
+            rekey(thread, row["id"])
+            yield enrich(thread)
+
+    rebuilt = len(database.save_threads(db, rebuilt_threads(), observed_at))
     return rebuilt, problems
