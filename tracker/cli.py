@@ -14,6 +14,7 @@ from tracker import offline
 from tracker import poll as polling
 from tracker import publish
 from tracker.config import ConfigError, load_config
+from tracker.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.context import Context, pass_context
 from tracker.model import site_id_for
 
@@ -243,6 +244,10 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
     if not no_serve:
         click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
         publish.serve(context.db_path, "127.0.0.1", port)
+
+
+for command in DEADLINE_COMMANDS:
+    cli.add_command(command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,90 @@
+"""Authorities from all-authorities.csv (tracker.authorities), offline and from the demo site."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker import authorities
+from tracker.config import Config
+from tracker.context import Context
+from tracker.db import open_db
+from tracker.demo import demo_site
+from tracker.follow import follow
+
+CURRENT = (
+    "Internal ID,Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,Notes,Created at,"
+    "Updated at,Version\n"
+    "1101,Northbridge City Council,,northbridge_city_council,local_council unitary ons_code:E06000901,"
+    "https://www.northbridge.gov.uk,,,,2008-04-30 16:26:01 +0100,2025-06-12 10:04:18 +0100,3\n"
+    "1109,Glenmorven Council,,glenmorven_council,scottish_public_authority local_council,"
+    "https://www.glenmorven.gov.scot,,,,2008-04-30 16:26:01 +0100,2025-06-12 10:04:18 +0100,2\n"
+    '1111,"Hollins Park Primary School, Northbridge",,hollins_park_primary_school,school primary_school,,,,,'
+    "2008-04-30 16:26:01 +0100,2025-06-12 10:04:18 +0100,1\n"
+    "1112,No URL name,,,academy_trust,,,,,2008-04-30 16:26:01 +0100,2025-06-12 10:04:18 +0100,1\n"
+)
+OLDER = (
+    "Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,Notes,Created at,Updated at,Version\n"
+    "Beacon Learning Academy Trust,,beacon_learning_trust,academy_trust,,,,,2007-10-24 11:51:01 +0100,"
+    "2007-10-24 11:51:01 +0100,1\n"
+)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_db(tmp_path / "authorities.db")
+
+
+def rows(db) -> dict[str, tuple]:
+    return {row["id"]: (row["name"], row["tags"], row["regime"]) for row in db.query("select * from authorities")}
+
+
+def test_import_current_and_older_headers(db):
+    assert authorities.import_authorities_csv(db, CURRENT.encode("utf-8"), "example.org", "https://example.org") == 3
+    assert authorities.import_authorities_csv(db, OLDER, "example.org", "https://example.org") == 1
+    assert rows(db) == {
+        "example.org/body/northbridge_city_council": (
+            "Northbridge City Council", "local_council unitary ons_code:E06000901", "foia"),
+        "example.org/body/glenmorven_council": (
+            "Glenmorven Council", "scottish_public_authority local_council", "foisa"),
+        "example.org/body/hollins_park_primary_school": (
+            "Hollins Park Primary School, Northbridge", "school primary_school", "foia"),
+        "example.org/body/beacon_learning_trust": ("Beacon Learning Academy Trust", "academy_trust", "foia"),
+    }
+    assert db["sites"].get("example.org")["base_url"] == "https://example.org"
+
+
+def test_reimport_updates_in_place_and_a_scottish_site_is_foisa(db):
+    authorities.import_authorities_csv(db, CURRENT, "example.org", "https://example.org")
+    renamed = CURRENT.replace("Northbridge City Council,", "Northbridge Council,", 1)
+    authorities.import_authorities_csv(db, "\ufeff" + renamed, "example.org", "https://example.org")
+    assert db["authorities"].count == 3
+    assert rows(db)["example.org/body/northbridge_city_council"][0] == "Northbridge Council"
+    db["sites"].insert({"id": "scot.example", "base_url": "https://scot.example", "regime": "foisa"})
+    authorities.import_authorities_csv(db, OLDER, "scot.example", "https://scot.example")
+    assert rows(db)["scot.example/body/beacon_learning_trust"][2] == "foisa"
+
+
+def test_not_an_authorities_csv_is_one_clear_error(db):
+    with pytest.raises(authorities.AuthoritiesCsvError, match="no Name, URL name column"):
+        authorities.import_authorities_csv(db, "<html>not a csv</html>", "example.org", "https://example.org")
+    assert db["authorities"].count == 0
+
+
+def test_refresh_fetches_each_followed_sites_csv_with_conditional_get(tmp_path):
+    with demo_site(date(2026, 11, 20)) as site:
+        context = Context(str(tmp_path / "refresh.db"), Config())
+        follow(context.db, [f"{site.base_url}/request/{site.threads[0].slug}"])
+        with context.client(extra_hosts={site.host}) as client:
+            first = authorities.refresh(context.db, client)
+            second = authorities.refresh(context.db, client)
+        assert first.imported == {site.host: 15} and first.errors == []
+        assert second.unchanged == [site.host] and second.imported == {}
+        regimes = {row["url_name"]: row["regime"] for row in context.db.query("select * from authorities")}
+        assert regimes["glenmorven_council"] == "foisa" and regimes["northbridge_city_council"] == "foia"
+        assert [entry.status for entry in site.requests_for("/body/all-authorities.csv")] == [200, 304]
+        site.remove_route("/body/all-authorities.csv")
+        with context.client(extra_hosts={site.host}) as client:
+            missing = authorities.refresh(context.db, client)
+        assert len(missing.errors) == 1 and "404" in missing.errors[0]

@@ -1,0 +1,221 @@
+"""The daily late check (tracker.late): flags raised once, updated, cleared; report and chasers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tracker import late
+from tracker.db import open_db
+from tracker.deadlines import SCOTLAND, UK
+
+D = date.fromisoformat
+SITE = "example.org"
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_db(tmp_path / "late.db")
+    database["sites"].insert({"id": SITE, "base_url": f"https://{SITE}", "regime": "foia"})
+    for url_name, name in (("north", "North Council"), ("glen", "Glen Council")):
+        database["authorities"].insert({"id": f"{SITE}/body/{url_name}", "site_id": SITE, "url_name": url_name,
+                                        "name": name})
+    for url_name, name in (("ann", "Ann Example"), ("bob", "Bob Example")):
+        database["users"].insert({"id": f"{SITE}/user/{url_name}", "site_id": SITE, "url_name": url_name, "name": name})
+    return database
+
+
+def add_request(db, slug: str, *, status: str | None = "waiting_response", regime: str | None = "foia",
+                authority: str = "north", user: str = "ann", **columns) -> str:
+    request_id = f"{SITE}/request/{slug}"
+    row = {
+        "id": request_id, "site_id": SITE, "url": f"https://{SITE}/request/{slug}", "slug": slug,
+        "title": slug.replace("_", " ").capitalize(), "authority_id": f"{SITE}/body/{authority}",
+        "user_id": f"{SITE}/user/{user}", "status": status, "regime": regime,
+        "sent_at": "2024-01-08T10:00:00+00:00", "due_date": "2024-02-05", "very_overdue_date": "2024-03-04",
+    }
+    row.update(columns)
+    db["requests"].insert(row)
+    return request_id
+
+
+def flags(db) -> list[tuple]:
+    return [(r["request_id"].rsplit("/", 1)[1], r["flag"], r["raised_on"], r["cleared_on"], r["due_date"],
+             r["working_days_overdue"])
+            for r in db.query("select * from flags order by request_id, flag, id")]
+
+
+def test_a_flag_is_raised_once_updated_and_cleared_when_the_answer_arrives(db):
+    add_request(db, "unanswered")
+    add_request(db, "answered", first_response_at="2024-02-01T10:00:00+00:00")
+    assert late.check(db, D("2024-02-05")).raised == []  # due today: not late yet
+    first = late.check(db, D("2024-02-06"))
+    assert len(first.raised) == 1 and first.cleared == []
+    assert flags(db) == [("unanswered", "late", "2024-02-06", None, "2024-02-05", 1)]
+    again = late.check(db, D("2024-02-06"))
+    assert again.raised == [] and again.cleared == [] and flags(db) == [
+        ("unanswered", "late", "2024-02-06", None, "2024-02-05", 1)]
+    late.check(db, D("2024-02-09"))
+    assert flags(db) == [("unanswered", "late", "2024-02-06", None, "2024-02-05", 4)]
+    long_overdue = late.check(db, D("2024-03-05"))
+    assert len(long_overdue.raised) == 1
+    assert flags(db) == [
+        ("unanswered", "late", "2024-02-06", None, "2024-02-05", 21),
+        ("unanswered", "very_late", "2024-03-05", None, "2024-03-04", 1),
+    ]
+    assert long_overdue.open_counts == {"late": 1, "very_late": 1, "review_late": 0, "review_very_late": 0}
+    db["requests"].update(f"{SITE}/request/unanswered", {"first_response_at": "2024-03-06T09:00:00+00:00"})
+    answered = late.check(db, D("2024-03-06"))
+    assert len(answered.cleared) == 2 and answered.raised == [] and answered.open_total == 0
+    assert flags(db) == [
+        ("unanswered", "late", "2024-02-06", "2024-03-06", "2024-02-05", 21),
+        ("unanswered", "very_late", "2024-03-05", "2024-03-06", "2024-03-04", 1),
+    ]
+    assert late.check(db, D("2024-03-07")).cleared == []
+    assert len(flags(db)) == 2  # history kept, nothing duplicated
+
+
+def test_withdrawn_closed_and_stopped_requests_are_not_flagged(db):
+    add_request(db, "withdrawn", status="user_withdrawn")
+    add_request(db, "postal", status="gone_postal")
+    add_request(db, "refused_but_unclassified", status="rejected")
+    add_request(db, "clarifying", status="waiting_clarification")
+    add_request(db, "clock_stopped", due_date=None, very_overdue_date=None)
+    add_request(db, "no_status_yet", status=None, regime=None)
+    add_request(db, "in_review_without_answer", status="internal_review")
+    report = late.check(db, D("2024-02-20"))
+    assert {row[0] for row in flags(db)} == {"no_status_yet", "in_review_without_answer"}
+    assert len(report.raised) == 2
+    db["requests"].update(f"{SITE}/request/no_status_yet", {"status": "user_withdrawn"})
+    assert len(late.check(db, D("2024-02-21")).cleared) == 1
+
+
+def test_working_days_overdue_follow_the_regimes_calendar(db):
+    # Due Thursday 28 March 2024; Good Friday and Easter Monday follow. In Scotland Easter Monday is a working day.
+    add_request(db, "english", due_date="2024-03-28", very_overdue_date="2024-04-26")
+    add_request(db, "scottish", regime="foisa", authority="glen", due_date="2024-03-28", very_overdue_date="2024-04-26")
+    late.check(db, D("2024-04-02"))
+    overdue = {row[0]: row[5] for row in flags(db)}
+    assert overdue == {"english": UK.working_days_between(D("2024-03-28"), D("2024-04-02")),
+                       "scottish": SCOTLAND.working_days_between(D("2024-03-28"), D("2024-04-02"))}
+    assert overdue == {"english": 1, "scottish": 2}
+
+
+def test_review_flags(db):
+    add_request(db, "foia_review", status="internal_review", first_response_at="2024-02-01T10:00:00+00:00",
+                review_requested_at="2024-02-05T10:00:00+00:00", review_due_date="2024-03-04")
+    add_request(db, "foisa_review", status="internal_review", regime="foisa", authority="glen",
+                first_response_at="2024-02-01T10:00:00+00:00",
+                review_requested_at="2024-02-05T10:00:00+00:00", review_due_date="2024-03-04")
+    add_request(db, "reviewed", status="rejected", first_response_at="2024-02-01T10:00:00+00:00",
+                review_requested_at="2024-02-05T10:00:00+00:00", review_due_date="2024-03-04",
+                review_responded_at="2024-02-20T10:00:00+00:00")
+    add_request(db, "withdrawn_review", status="user_withdrawn", first_response_at="2024-02-01T10:00:00+00:00",
+                review_requested_at="2024-02-05T10:00:00+00:00", review_due_date="2024-03-04")
+    late.check(db, D("2024-03-05"))
+    # FOISA s.21(1): 20 working days and no more, so the review is late and long overdue at once.
+    assert flags(db) == [
+        ("foia_review", "review_late", "2024-03-05", None, "2024-03-04", 1),
+        ("foisa_review", "review_late", "2024-03-05", None, "2024-03-04", 1),
+        ("foisa_review", "review_very_late", "2024-03-05", None, "2024-03-04", 1),
+    ]
+    late.check(db, D("2024-04-05"))  # FOIA: 40 working days at most, i.e. 2024-04-04
+    assert ("foia_review", "review_very_late", "2024-04-05", None, "2024-04-04", 1) in flags(db)
+    db["requests"].update(f"{SITE}/request/foia_review", {"review_responded_at": "2024-04-08T10:00:00+01:00"})
+    cleared = late.check(db, D("2024-04-08"))
+    assert len(cleared.cleared) == 2
+    assert {row[1] for row in flags(db) if row[0] == "foia_review" and row[3] is None} == set()
+
+
+def test_report_groups_by_requester_and_authority_with_chasers(db):
+    add_request(db, "potholes", user="ann", authority="north")
+    add_request(db, "gritting", user="bob", authority="north", regime="eir")
+    add_request(db, "ferries", user="ann", authority="glen", regime="foisa")
+    report = late.check(db, D("2024-02-07"))
+    text = late.format_report(report)
+    assert text.startswith("Late check for 2024-02-07: 3 new flag(s), 0 cleared; standing: 3 late")
+    by_requester = text.split("BY REQUESTER")[1].split("BY AUTHORITY")[0]
+    assert by_requester.index("Ann Example (2 request(s))") < by_requester.index("Bob Example (1 request(s))")
+    assert "Ferries - Glen Council" in by_requester and "Potholes - North Council" in by_requester
+    assert by_requester.count("Chaser to paste into the site's follow-up form:") == 3
+    assert "late NEW: due 2024-02-05, 2 working days overdue" in by_requester
+    by_authority = text.split("BY AUTHORITY")[1]
+    assert "Glen Council: 1 late" in by_authority and "North Council: 2 late" in by_authority
+    data = late.report_as_dict(report)
+    assert data["raised"] == 3 and data["open"]["late"] == 3
+    assert [group["requester"] for group in data["by_requester"]] == ["Ann Example", "Bob Example"]
+    ann = data["by_requester"][0]["requests"]
+    assert {r["title"] for r in ann} == {"Potholes", "Ferries"}
+    assert all("5 February 2024" in r["chaser"] for r in ann)
+    assert [(a["authority"], a["flags"]["late"]) for a in data["by_authority"]] == [("Glen Council", 1), ("North Council", 2)]
+    later = late.check(db, D("2024-02-08"))
+    assert "late: due 2024-02-05, 3 working days overdue (since 2024-02-07)" in late.format_report(later)
+
+
+def test_nothing_late_says_so(db):
+    add_request(db, "answered", first_response_at="2024-02-01T10:00:00+00:00")
+    assert late.format_report(late.check(db, D("2024-03-01"))).endswith("Nothing is late.\n")
+
+
+ROW = {
+    "title": "Pothole claims", "authority": "North Council", "requester": "Ann Example",
+    "sent_at": "2024-01-08T10:00:00+00:00", "due_date": "2024-02-05", "working_days_overdue": 3,
+    "review_requested_at": "2024-02-12T10:00:00+00:00", "review_due_date": "2024-03-11",
+}
+
+
+@pytest.mark.parametrize(("regime", "provision", "law"), [
+    ("foia", "FOIA s.10(1)", "section 10(1) of the Freedom of Information Act 2000"),
+    ("eir", "EIR reg 5(2)", "regulation 5(2) of the Environmental Information Regulations 2004"),
+    ("foisa", "FOISA s.10(1)", "section 10(1) of the Freedom of Information (Scotland) Act 2002"),
+])
+def test_chaser_is_polite_and_cites_the_due_date_and_the_provision(regime, provision, law):
+    text = late.chaser({**ROW, "regime": regime, "flag": "late", "flag_due_date": "2024-02-05"})
+    assert text.startswith("Dear North Council,\n")
+    assert "which I sent on 8 January 2024" in text
+    assert f"Under {law} ({provision})" in text
+    assert "by 5 February 2024" in text and "3 working days overdue" in text
+    assert "Please could you send your response" in text
+    assert text.rstrip().endswith("Yours faithfully,\n\nAnn Example")
+
+
+def test_long_overdue_chaser_mentions_the_regulator():
+    text = late.chaser({**ROW, "regime": "foia", "flag": "very_late", "flag_due_date": "2024-03-04"})
+    assert "long overdue: it is 3 working days past 4 March 2024" in text
+    assert "the Information Commissioner's Office (ICO)" in text and "FOIA s.50" in text
+
+
+def test_review_chasers_and_how_to_complain():
+    review = late.chaser({**ROW, "regime": "foia", "flag": "review_late", "flag_due_date": "2024-03-11"})
+    assert "On 12 February 2024 I asked for an internal review" in review
+    assert "no longer than 20 working days, and 40 at most: in this case by 11 March 2024" in review
+    long_overdue = late.chaser({**ROW, "regime": "foia", "flag": "review_very_late", "flag_due_date": "2024-04-09"})
+    assert "complain to the Information Commissioner's Office (ICO) under FOIA s.50" in long_overdue
+    assert "https://ico.org.uk/make-a-complaint/" in long_overdue
+    scottish = {**ROW, "regime": "foisa", "flag": "review_very_late", "flag_due_date": "2024-03-11"}
+    text = late.chaser(scottish)
+    assert "FOISA s.21(1) requires the outcome within 20 working days" in text
+    assert "apply to the Scottish Information Commissioner for a decision under FOISA s.47(1)" in text
+    advice = late.regulator_advice(scottish)
+    assert "Scottish Information Commissioner" in advice and "six months" in advice
+    assert "40 working days" in late.regulator_advice({**ROW, "regime": "foia"})
+
+
+def test_review_long_overdue_in_the_report_has_the_complaint_route(db):
+    add_request(db, "review", status="internal_review", regime="foisa", authority="glen",
+                first_response_at="2024-02-01T10:00:00+00:00",
+                review_requested_at="2024-02-05T10:00:00+00:00", review_due_date="2024-03-04")
+    report = late.check(db, D("2024-03-06"))
+    assert "How to complain: apply to the Scottish Information Commissioner" in late.format_report(report)
+    item = late.report_as_dict(report)["by_requester"][0]["requests"][0]
+    assert [f["flag"] for f in item["flags"]] == ["review_late", "review_very_late"]
+    assert "FOISA s.47(1)" in item["chaser"] and "six months" in item["how_to_complain"]
+
+
+def test_check_uses_the_partial_indexes(db):
+    late.check(db, D("2024-02-06"))
+    plan = " ".join(str(row) for row in db.execute(
+        "explain query plan select id from requests where first_response_at is null and due_date is not null"
+        " and due_date < '2024-02-06'").fetchall())
+    assert "requests_awaiting_response" in plan

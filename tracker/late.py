@@ -1,0 +1,471 @@
+"""The daily late check: flags with their history, the report, and chasers ready to send.
+
+``check(db, today)`` reads the deadline columns of ``requests`` (filled by ``tracker.deadlines``)
+and keeps ``flags`` in step, set-based so that it scales to millions of requests:
+
+- ``late``: past ``due_date`` with no substantive response;
+- ``very_late``: past ``very_overdue_date`` (the long stop) with no substantive response;
+- ``review_late``: an internal review past ``review_due_date`` with no outcome;
+- ``review_very_late``: a review past the regime's long stop (FOIA: 40 working days; EIR reg 11(4):
+  40; FOISA s.21(1): 20), when the requester can go to the regulator.
+
+A flag is raised once (one row per episode), its ``working_days_overdue`` is brought up to date
+by every run, and it is cleared (``cleared_on``) when the answer arrives or the request is closed
+or withdrawn. Running twice on the same day changes nothing. Working days overdue are counted
+after the due date up to and including today, on the request's regime calendar (a Saturday after
+a Friday due date is late but 0 working days overdue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import groupby
+from typing import Any, Iterator, Mapping
+
+import sqlite_utils
+
+from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Regime, WorkingDayIndex, get_regime, london_day
+
+FLAGS = ("late", "very_late", "review_late", "review_very_late")
+FLAG_LABELS = {
+    "late": "late",
+    "very_late": "long overdue",
+    "review_late": "internal review late",
+    "review_very_late": "internal review long overdue",
+}
+# The flag a request's chaser is written for, most severe first.
+SEVERITY = ("review_very_late", "review_late", "very_late", "late")
+
+# A request in one of these states has no answer to wait for: its response is not flagged.
+CLOSED_STATUSES = (
+    "successful", "partially_successful", "not_held", "rejected", "user_withdrawn", "gone_postal",
+    "error_message", "not_foi", "vexatious", "waiting_clarification",
+)
+# ... and in one of these its internal review is not flagged either.
+INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi", "vexatious")
+
+# Due dates before this are not flagged (FOIA came into force in 2005): a garbled year cannot make
+# the check build a calendar over centuries.
+EARLIEST = date(2000, 1, 1)
+
+INDEXES = {
+    # Partial indexes: the check only ever looks at the small share of requests still waiting.
+    "requests_awaiting_response": "requests(due_date) where first_response_at is null and due_date is not null",
+    "requests_awaiting_review": (
+        "requests(review_due_date) where review_requested_at is not null and review_responded_at is null"
+        " and review_due_date is not null"
+    ),
+}
+
+
+def ensure_indexes(db: sqlite_utils.Database) -> None:
+    for name, target in INDEXES.items():
+        db.execute(f"create index if not exists {name} on {target}")
+
+
+@dataclass
+class LateReport:
+    """What one check did, and the flags standing after it (read from the database on demand)."""
+
+    today: date
+    db: sqlite_utils.Database = field(repr=False)
+    raised: list[int] = field(default_factory=list)  # flag ids raised by this run
+    cleared: list[int] = field(default_factory=list)  # flag ids cleared by this run
+    open_counts: dict[str, int] = field(default_factory=dict)  # standing flags per kind
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_counts.values())
+
+    def requests(self, order: str = "requester") -> Iterator[LateRequest]:
+        """Every request with a standing flag, grouped by ``requester`` or ``authority``."""
+        yield from _late_requests(self.db, set(self.raised), order)
+
+
+@dataclass
+class LateRequest:
+    """A request with its standing flags; ``row`` has what a chaser needs."""
+
+    row: dict[str, Any]
+    flags: list[dict[str, Any]]
+
+    @property
+    def worst(self) -> dict[str, Any]:
+        return min(self.flags, key=lambda f: SEVERITY.index(f["flag"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The check
+
+
+def check(db: sqlite_utils.Database, today: date) -> LateReport:
+    """Raise, update and clear flags for ``today``, in one transaction; idempotent."""
+    ensure_indexes(db)
+    report = LateReport(today, db)
+    conn = db.conn
+    with db.atomic():
+        _calendar_tables(db, today)
+        conn.execute("drop table if exists temp._late_now")
+        conn.execute(
+            "create temp table _late_now (request_id text, flag text, due_date text, overdue integer,"
+            " primary key (request_id, flag)) without rowid"
+        )
+        params = {"today": today.isoformat()}
+        for sql in _CURRENT_FLAGS:
+            conn.execute(sql.format(closed=_sql_list(CLOSED_STATUSES), inactive=_sql_list(INACTIVE_STATUSES)), params)
+        report.cleared = [row[0] for row in conn.execute(
+            """update flags set cleared_on = :today
+               where cleared_on is null and not exists (
+                 select 1 from _late_now n where n.request_id = flags.request_id and n.flag = flags.flag)
+               returning id""",
+            params,
+        ).fetchall()]
+        conn.execute(
+            """update flags set working_days_overdue = n.overdue, due_date = n.due_date
+               from _late_now n
+               where flags.cleared_on is null and n.request_id = flags.request_id and n.flag = flags.flag
+                 and (flags.working_days_overdue is not n.overdue or flags.due_date is not n.due_date)"""
+        )
+        report.raised = [row[0] for row in conn.execute(
+            """insert into flags (request_id, flag, raised_on, due_date, working_days_overdue)
+               select n.request_id, n.flag, :today, n.due_date, n.overdue from _late_now n
+               where not exists (select 1 from flags f
+                                 where f.request_id = n.request_id and f.flag = n.flag and f.cleared_on is null)
+               order by n.request_id, n.flag
+               returning id""",
+            params,
+        ).fetchall()]
+        report.open_counts = {flag: 0 for flag in FLAGS}
+        report.open_counts.update(conn.execute(
+            "select flag, count(*) from flags where cleared_on is null group by flag").fetchall())
+        for table in ("_late_now", "_late_days", "_late_working", "_late_regimes"):
+            conn.execute(f"drop table if exists temp.{table}")
+    return report
+
+
+_AWAITING_RESPONSE = """
+  from requests r
+  left join _late_regimes g on g.regime = coalesce(r.regime, '{default}')
+  join _late_days d on d.cal = coalesce(g.cal, 'uk') and d.day = r.{column}
+  join _late_days t on t.cal = d.cal and t.day = :today
+  where r.first_response_at is null and r.due_date is not null and r.due_date < :today
+    and r.{column} < :today and coalesce(r.status, '') not in ({{closed}})
+"""
+_AWAITING_REVIEW = """
+  from requests r
+  left join _late_regimes g on g.regime = coalesce(r.regime, '{default}')
+  join _late_days d on d.cal = coalesce(g.cal, 'uk') and d.day = r.review_due_date
+  join _late_days t on t.cal = d.cal and t.day = :today
+  {extra_join}
+  where r.review_requested_at is not null and r.review_responded_at is null
+    and r.review_due_date is not null and r.review_due_date < :today
+    and coalesce(r.status, '') not in ({{inactive}})
+"""
+_CURRENT_FLAGS = (
+    "insert into _late_now select r.id, 'late', r.due_date, t.n - d.n"
+    + _AWAITING_RESPONSE.format(default=DEFAULT_REGIME, column="due_date"),
+    "insert into _late_now select r.id, 'very_late', r.very_overdue_date, t.n - d.n"
+    + _AWAITING_RESPONSE.format(default=DEFAULT_REGIME, column="very_overdue_date"),
+    "insert into _late_now select r.id, 'review_late', r.review_due_date, t.n - d.n"
+    + _AWAITING_REVIEW.format(default=DEFAULT_REGIME, extra_join=""),
+    "insert into _late_now select r.id, 'review_very_late', w.day, t.n - w.n"
+    + _AWAITING_REVIEW.format(
+        default=DEFAULT_REGIME,
+        extra_join="join _late_working w on w.cal = d.cal and w.n = d.n + coalesce(g.review_extra, 20)",
+    )
+    + " and w.day < :today",
+)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def _calendar_tables(db: sqlite_utils.Database, today: date) -> None:
+    """Working-day ordinals of every day the check can meet, per calendar, as temp tables.
+
+    The range runs from the earliest date a waiting request is due to a little after today (so
+    that a review's long stop, counted forward from its due date, can be looked up).
+    """
+    conn = db.conn
+    earliest = [
+        conn.execute(
+            "select min(due_date) from requests where first_response_at is null and due_date is not null"
+        ).fetchone()[0],
+        conn.execute(
+            "select min(review_due_date) from requests where review_requested_at is not null"
+            " and review_responded_at is null and review_due_date is not null"
+        ).fetchone()[0],
+    ]
+    first = max(EARLIEST, min([today] + [d for d in (london_day(v) for v in earliest if v) if d is not None]))
+    last = today + timedelta(days=120)
+    for table, columns in (
+        ("_late_days", "cal text, day text, n integer, primary key (cal, day)"),
+        ("_late_working", "cal text, n integer, day text, primary key (cal, n)"),
+        ("_late_regimes", "regime text primary key, cal text, review_extra integer"),
+    ):
+        conn.execute(f"drop table if exists temp.{table}")
+        conn.execute(f"create temp table {table} ({columns}) without rowid")
+    for name, calendar in CALENDARS.items():
+        index = WorkingDayIndex(calendar, first - timedelta(days=1), last)
+        days = [(name, day.isoformat(), ordinal) for day, ordinal in index.days()]
+        conn.executemany("insert into _late_days values (?, ?, ?)", days)
+        conn.executemany(
+            "insert into _late_working values (?, ?, ?)",
+            [(name, ordinal, day) for name, day, ordinal in days if calendar.is_working_day(date.fromisoformat(day))],
+        )
+    conn.executemany(
+        "insert into _late_regimes values (?, ?, ?)",
+        [(r.id, r.calendar.name, r.review.long_stop - r.review.period) for r in REGIMES.values()],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the standing flags
+
+
+_STANDING = """
+select f.id as flag_id, f.flag, f.raised_on, f.due_date as flag_due_date, f.working_days_overdue, f.notified_at,
+       r.id as request_id, r.title, r.url, r.regime, r.status, r.sent_at, r.due_date, r.very_overdue_date,
+       r.review_requested_at, r.review_due_date,
+       r.authority_id, coalesce(a.name, r.authority_id, 'Unknown authority') as authority,
+       r.user_id, coalesce(u.name, r.user_id, 'Unknown requester') as requester
+from flags f
+join requests r on r.id = f.request_id
+left join authorities a on a.id = r.authority_id
+left join users u on u.id = r.user_id
+where f.cleared_on is null {extra}
+order by {order}, r.id, f.flag
+"""
+_ORDERS = {
+    "requester": "requester collate nocase, r.user_id",
+    "authority": "authority collate nocase, r.authority_id",
+}
+_REQUEST_KEYS = (
+    "request_id", "title", "url", "regime", "status", "sent_at", "due_date", "very_overdue_date",
+    "review_requested_at", "review_due_date", "authority_id", "authority", "user_id", "requester",
+)
+_FLAG_KEYS = ("flag_id", "flag", "raised_on", "flag_due_date", "working_days_overdue", "notified_at")
+
+
+def flag_rows(db: sqlite_utils.Database, *, order: str = "requester", extra: str = "",
+              params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    """Standing flags joined with their request, authority and requester (one dict per flag)."""
+    yield from db.query(_STANDING.format(extra=extra, order=_ORDERS[order]), dict(params or {}))
+
+
+def _late_requests(db: sqlite_utils.Database, raised: set[int], order: str) -> Iterator[LateRequest]:
+    for _, rows in groupby(flag_rows(db, order=order), key=lambda row: row["request_id"]):
+        rows = list(rows)
+        flags = [{**{k: row[k] for k in _FLAG_KEYS}, "new": row["flag_id"] in raised} for row in rows]
+        yield LateRequest({k: rows[0][k] for k in _REQUEST_KEYS}, flags)
+
+
+def chaser_row(request: LateRequest) -> dict[str, Any]:
+    """What ``chaser`` reads: the request's columns and its most severe flag."""
+    worst = request.worst
+    return {**request.row, "flag": worst["flag"], "flag_due_date": worst["flag_due_date"],
+            "working_days_overdue": worst["working_days_overdue"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Chasers
+
+
+def _long(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "an unknown date"
+
+
+def _regime(row: Mapping[str, Any]) -> Regime:
+    try:
+        return get_regime(row.get("regime") or DEFAULT_REGIME)
+    except ValueError:
+        return REGIMES[DEFAULT_REGIME]
+
+
+_RESPONSE_DUTY = {
+    "foia": ("section 10(1) of the Freedom of Information Act 2000",
+             "promptly and in any event not later than the twentieth working day following the date of receipt"),
+    "eir": ("regulation 5(2) of the Environmental Information Regulations 2004",
+            "as soon as possible and no later than 20 working days after the date of receipt"),
+    "foisa": ("section 10(1) of the Freedom of Information (Scotland) Act 2002",
+              "promptly and in any event by the twentieth working day after receipt"),
+    "eisr": ("regulation 5(2) of the Environmental Information (Scotland) Regulations 2004",
+             "as soon as possible and no later than 20 working days after the date of receipt"),
+}
+
+
+def chaser(row: Mapping[str, Any]) -> str:
+    """A polite follow-up the requester can paste into the site's follow-up form.
+
+    ``row`` holds the request's columns (title, authority, requester, sent_at, due_date,
+    review_requested_at, review_due_date, regime) and the flag (flag, flag_due_date,
+    working_days_overdue), as ``chaser_row`` gives them.
+    """
+    regime = _regime(row)
+    flag = row["flag"]
+    overdue = row.get("working_days_overdue")
+    overdue_text = f"{overdue} working day{'s' if overdue != 1 else ''}" if overdue is not None else "some time"
+    title, authority = row.get("title") or "my request", row.get("authority") or "Sir or Madam"
+    lines = [f"Dear {authority},", ""]
+    if flag in ("late", "very_late"):
+        act, duty = _RESPONSE_DUTY.get(regime.id, _RESPONSE_DUTY[DEFAULT_REGIME])
+        due = london_day(row.get("due_date"))
+        if flag == "very_late":
+            where = (f"I have not yet received a response, and the request is now long overdue: it is {overdue_text} "
+                     f"past {_long(london_day(row.get('flag_due_date')))}.")
+        else:
+            where = f"I have not yet received a response, which is now {overdue_text} overdue."
+        lines.append(
+            f"I am writing about my request for information '{title}', which I sent on "
+            f"{_long(london_day(row.get('sent_at')))}. Under {act} ({regime.provision}) you must respond "
+            f"{duty}: in this case by {_long(due)}. {where}"
+        )
+        lines.append("")
+        lines.append("Please could you send your response as soon as possible, or let me know when I can expect it.")
+        if flag == "very_late":
+            lines.append("")
+            lines.append(
+                f"If I do not hear from you soon, I will ask {regime.regulator} to look into the delay "
+                f"({regime.complaint_provision})."
+            )
+    else:
+        rule = regime.review
+        requested = london_day(row.get("review_requested_at"))
+        due = london_day(row.get("review_due_date"))
+        basis = (f"{rule.provision} requires the outcome within {rule.period} working days"
+                 if rule.statutory else
+                 f"The {rule.provision} and the ICO's guidance say that a review should take no longer than "
+                 f"{rule.period} working days, and {rule.long_stop} at most")
+        lines.append(
+            f"On {_long(requested)} I asked for an internal review of your handling of my request '{title}'. "
+            f"{basis}: in this case by {_long(due)}. I have not yet received the outcome, and it is now "
+            f"{overdue_text} past "
+            f"{'the ' + str(rule.long_stop) + ' working day limit (' + _long(london_day(row.get('flag_due_date'))) + ')' if flag == 'review_very_late' else 'that date'}."
+        )
+        lines.append("")
+        lines.append("Please could you send me the outcome of the review as soon as possible.")
+        if flag == "review_very_late":
+            lines.append("")
+            lines.append(_complaint(regime))
+    lines += ["", "Yours faithfully,", "", row.get("requester") or ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _complaint(regime: Regime) -> str:
+    if regime.calendar.name == "scotland":
+        return (
+            f"As the review is overdue, I am entitled to apply to {regime.regulator} for a decision under "
+            f"{regime.complaint_provision}; I will do so unless I receive the outcome shortly "
+            f"(applications: {regime.regulator_site})."
+        )
+    return (
+        f"As the review has taken more than {regime.review.long_stop} working days, I am entitled to complain to "
+        f"{regime.regulator} under {regime.complaint_provision}; I will do so unless I receive the outcome "
+        f"shortly (complaints: {regime.regulator_site})."
+    )
+
+
+def regulator_advice(row: Mapping[str, Any]) -> str:
+    """For the requester (not the authority): how to complain about a review long overdue."""
+    regime = _regime(row)
+    if regime.calendar.name == "scotland":
+        return (
+            f"How to complain: apply to {regime.regulator} ({regime.regulator_site}) under "
+            f"{regime.complaint_provision}. Send a copy of your request and of your requirement for review; "
+            "the application must be made within six months of the date the review response was due (FOISA s.47(4))."
+        )
+    return (
+        f"How to complain: the ICO accepts a complaint when an internal review has taken more than "
+        f"{regime.review.long_stop} working days ({regime.complaint_provision}). Use {regime.regulator_site} and "
+        "include your request, the authority's response (if any) and your request for a review."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The report
+
+
+def _flag_line(flag: Mapping[str, Any]) -> str:
+    new = " NEW" if flag.get("new") else ""
+    return (f"{FLAG_LABELS[flag['flag']]}{new}: due {flag['flag_due_date']}, "
+            f"{flag['working_days_overdue']} working days overdue (since {flag['raised_on']})")
+
+
+def format_report(report: LateReport) -> str:
+    """The daily report: by requester (with a chaser for each late request), then by authority."""
+    counts = ", ".join(f"{report.open_counts.get(flag, 0)} {FLAG_LABELS[flag]}" for flag in FLAGS)
+    out = [
+        f"Late check for {report.today}: {len(report.raised)} new flag(s), {len(report.cleared)} cleared; "
+        f"standing: {counts}.",
+    ]
+    if not report.open_total:
+        out.append("Nothing is late.")
+        return "\n".join(out) + "\n"
+    out += ["", "BY REQUESTER", "============"]
+    for requester, requests in groupby(report.requests("requester"), key=lambda r: r.row["user_id"] or r.row["requester"]):
+        requests = list(requests)
+        out += ["", f"{requests[0].row['requester']} ({len(requests)} request(s))", ""]
+        for request in requests:
+            row = request.row
+            out.append(f"* {row['title']} - {row['authority']}")
+            out.append(f"  {row['url']}")
+            out += [f"  {_flag_line(flag)}" for flag in request.flags]
+            draft = chaser_row(request)
+            out.append("  Chaser to paste into the site's follow-up form:")
+            out += [f"    {line}".rstrip() for line in chaser(draft).splitlines()]
+            if draft["flag"] == "review_very_late":
+                out.append(f"  {regulator_advice(draft)}")
+            out.append("")
+    out += ["BY AUTHORITY", "============", ""]
+    for _, requests in groupby(report.requests("authority"), key=lambda r: r.row["authority_id"] or r.row["authority"]):
+        requests = list(requests)
+        per_flag = {flag: sum(1 for r in requests for f in r.flags if f["flag"] == flag) for flag in FLAGS}
+        summary = ", ".join(f"{n} {FLAG_LABELS[flag]}" for flag, n in per_flag.items() if n)
+        out.append(f"{requests[0].row['authority']}: {summary}")
+        for request in requests:
+            worst = request.worst
+            out.append(f"  - {request.row['title']} ({FLAG_LABELS[worst['flag']]}, "
+                       f"{worst['working_days_overdue']} working days overdue; {request.row['requester']})")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _request_dict(request: LateRequest) -> dict[str, Any]:
+    draft = chaser_row(request)
+    item = {**request.row, "flags": request.flags, "chaser": chaser(draft)}
+    if draft["flag"] == "review_very_late":
+        item["how_to_complain"] = regulator_advice(draft)
+    return item
+
+
+def report_as_dict(report: LateReport) -> dict[str, Any]:
+    """The report as JSON-ready data, grouped like ``format_report``."""
+    by_requester = []
+    for _, requests in groupby(report.requests("requester"), key=lambda r: r.row["user_id"] or r.row["requester"]):
+        requests = list(requests)
+        by_requester.append({
+            "requester": requests[0].row["requester"], "user_id": requests[0].row["user_id"],
+            "requests": [_request_dict(r) for r in requests],
+        })
+    by_authority = []
+    for _, requests in groupby(report.requests("authority"), key=lambda r: r.row["authority_id"] or r.row["authority"]):
+        requests = list(requests)
+        by_authority.append({
+            "authority": requests[0].row["authority"], "authority_id": requests[0].row["authority_id"],
+            "flags": {flag: sum(1 for r in requests for f in r.flags if f["flag"] == flag) for flag in FLAGS},
+            "requests": [
+                {"request_id": r.row["request_id"], "title": r.row["title"], "url": r.row["url"],
+                 "requester": r.row["requester"], "flags": r.flags}
+                for r in requests
+            ],
+        })
+    return {
+        "today": report.today.isoformat(),
+        "raised": len(report.raised),
+        "cleared": len(report.cleared),
+        "open": dict(report.open_counts),
+        "by_requester": by_requester,
+        "by_authority": by_authority,
+    }
