@@ -15,6 +15,7 @@ from tracker import poll as polling
 from tracker import publish
 from tracker.config import ConfigError, load_config
 from tracker.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
+from tracker.cli_reading import classify_command, evaluate_command
 from tracker.context import Context, pass_context
 from tracker.model import site_id_for
 
@@ -246,7 +247,7 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
         publish.serve(context.db_path, "127.0.0.1", port)
 
 
-for command in DEADLINE_COMMANDS:
+for command in (*DEADLINE_COMMANDS, classify_command, evaluate_command):
     cli.add_command(command)
 
 

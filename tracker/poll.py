@@ -29,7 +29,7 @@ from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker import db as database
 from tracker.follow import follow, iso
 from tracker.offline import rekey
-from tracker.pipeline import enrich
+from tracker.pipeline import enrich, london_today
 
 OPEN_STATUSES = frozenset({
     "waiting_response", "waiting_response_overdue", "waiting_response_very_overdue",
@@ -325,7 +325,7 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
         thread.warnings.append(f"page is for {thread.id}, saved under {request_id}")
         rekey(thread, request_id)
     sources = {"page_sha256": page_sha, "json_sha256": json_sha}
-    result = database.save_thread(db, enrich(thread, now.date()), iso(now), sources)
+    result = database.save_thread(db, enrich(thread, london_today(now)), iso(now), sources)
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))
     return _finish(db, row, now, outcome)
 

@@ -1,0 +1,158 @@
+"""Read one e-mail (an ``.eml`` file, or one message of a mailbox) into a plain object.
+
+Uses the standard library's ``email`` package with ``policy.default``. Tolerant by design: junk
+bytes give an :class:`Email` with whatever could be read, never an exception; a part in an
+unknown or lying charset is decoded with replacement characters. The text body is the first
+``text/plain`` part that is not an attachment, else the first ``text/html`` part converted to
+text; attached e-mails (``message/rfc822``) are listed as attachments, not read as the body.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+
+from bs4 import BeautifulSoup
+
+__all__ = ["Email", "read_email"]
+
+
+@dataclass
+class Email:
+    headers: dict[str, str] = field(default_factory=dict)
+    subject: str | None = None
+    date: str | None = None  # ISO 8601 with offset
+    from_: str | None = None
+    to: str | None = None
+    message_id: str | None = None
+    body_text: str = ""
+    attachments: list[tuple[str, str, int]] = field(default_factory=list)  # (filename, content_type, size)
+
+
+def read_email(content: bytes) -> Email:
+    """Parse one RFC 822 message; never raises on bad input."""
+    if isinstance(content, str):
+        content = content.encode("utf-8", errors="replace")
+    try:
+        message = email.message_from_bytes(content or b"", policy=email.policy.default)
+    except Exception:  # the parser itself is tolerant; this guards against the unforeseen
+        return Email(body_text=(content or b"").decode("utf-8", errors="replace"))
+    headers = _headers(message)
+    found = Email(
+        headers=headers,
+        subject=headers.get("Subject"),
+        date=_iso_date(headers.get("Date")),
+        from_=headers.get("From"),
+        to=headers.get("To"),
+        message_id=headers.get("Message-ID") or headers.get("Message-Id"),
+    )
+    plain: str | None = None
+    html: str | None = None
+    for part in _walk(message):
+        content_type = part.get_content_type()
+        filename = _filename(part)
+        disposition = (part.get_content_disposition() or "").lower()
+        if content_type == "message/rfc822" or filename or disposition == "attachment" or part.get_content_maintype() not in ("text", "multipart"):
+            if part.get_content_maintype() != "multipart":
+                found.attachments.append((filename or "", content_type, _size(part)))
+            continue
+        if content_type == "text/plain" and plain is None:
+            plain = _text(part)
+        elif content_type == "text/html" and html is None:
+            html = _text(part)
+    if plain is not None and plain.strip():
+        found.body_text = plain
+    elif html:
+        found.body_text = _html_to_text(html)
+    else:
+        found.body_text = plain or ""
+    return found
+
+
+def _headers(message: Message) -> dict[str, str]:
+    """Every header once (the first occurrence wins), decoded; a broken header is read raw."""
+    headers: dict[str, str] = {}
+    for name in message.keys():
+        if name in headers:
+            continue
+        try:
+            value = message.get(name)
+            headers[name] = " ".join(str(value).split()) if value is not None else ""
+        except Exception:
+            raw = next((v for k, v in message.raw_items() if k == name), "")
+            headers[name] = " ".join(str(raw).split())
+    return headers
+
+
+def _walk(message: Message):
+    """Parts of the message, not descending into attached e-mails."""
+    if message.get_content_type() == "message/rfc822" or not message.is_multipart():
+        yield message
+        return
+    for part in message.iter_parts() if isinstance(message, EmailMessage) else message.get_payload():
+        if part.get_content_type() == "message/rfc822":
+            yield part
+        else:
+            yield from _walk(part)
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        return part.get_filename()
+    except Exception:
+        return None
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    if isinstance(raw, str):
+        return raw.encode("utf-8", errors="replace")
+    if isinstance(raw, list):
+        return b"".join(p.as_bytes() if isinstance(p, Message) else b"" for p in raw)
+    return b""
+
+
+def _size(part: Message) -> int:
+    return len(_payload_bytes(part))
+
+
+def _text(part: Message) -> str:
+    data = _payload_bytes(part)
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _html_to_text(html: str) -> str:
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "head"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    text = soup.get_text("\n")
+    text = re.sub(r"[ \t\xa0]+", " ", text)
+    return re.sub(r"\n\s*\n\s*\n+", "\n\n", text).strip()
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    return parsed.isoformat()

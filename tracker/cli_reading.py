@@ -1,0 +1,127 @@
+"""The ``classify`` and ``evaluate`` commands: read one letter, or measure reading on the gold set.
+
+Registered on the ``foi-tracker`` group by ``tracker.cli`` (``cli.add_command``); neither needs
+the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from scrapers.mailbox import read_email
+from tracker.classify import classify_text
+from tracker.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
+from tracker.model import INCOMING, OUTGOING, Message
+
+__all__ = ["classify_command", "evaluate_command"]
+
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,60}:[ \t]")
+_MAIL_HEADERS = (b"from:", b"subject:", b"date:", b"message-id:", b"received:", b"to:", b"mime-version:")
+
+
+def _looks_like_email(name: str, content: bytes) -> bool:
+    """An .eml file, or text that opens with a block of RFC 822 headers."""
+    if name.lower().endswith((".eml", ".msg.txt")):
+        return True
+    head = content[:4096].replace(b"\r\n", b"\n")
+    block = head.split(b"\n\n", 1)[0].split(b"\n")
+    if len(block) < 2 or not _HEADER_LINE.match(block[0]) and not block[0].startswith(b"From "):
+        return False
+    known = sum(1 for line in block if line.lower().startswith(_MAIL_HEADERS))
+    return known >= 2
+
+
+def _read(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    if path.is_dir():
+        raise OSError("is a directory")
+    return path.read_bytes()
+
+
+def _letter(source: str, direction: str) -> Message:
+    try:
+        content = _read(source)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise click.ClickException(f"cannot read {source}: {reason}") from None
+    if _looks_like_email(source, content):
+        mail = read_email(content)
+        return classify_text(mail.body_text, mail.headers, direction, [name for name, _, _ in mail.attachments if name])
+    return classify_text(content, None, direction)
+
+
+def _as_dict(message: Message) -> dict:
+    return {
+        "kind": message.kind,
+        "outcome": message.outcome,
+        "confidence": message.confidence,
+        "reasons": message.reasons,
+        "exemptions": [{"id": c.exemption_id, "relied_on": c.relied_on, "quote": c.quote} for c in message.exemptions],
+        "authority_refs": message.authority_refs,
+        "stated_dates": message.stated_dates,
+        "cost_limit": message.cost_limit,
+    }
+
+
+def _as_text(message: Message) -> str:
+    lines = [f"kind: {message.kind} (confidence {message.confidence:.2f})"]
+    if message.outcome:
+        lines.append(f"outcome: {message.outcome}")
+    if message.exemptions:
+        lines.append("exemptions:")
+        for citation in message.exemptions:
+            role = "relied on" if citation.relied_on else "mentioned"
+            quote = f'  "{citation.quote[:100]}"' if citation.quote else ""
+            lines.append(f"  {citation.exemption_id} ({role}){quote}")
+    else:
+        lines.append("exemptions: none")
+    lines.append(f"references: {', '.join(message.authority_refs) or 'none'}")
+    dates = ", ".join(f"{key} {value}" for key, value in message.stated_dates.items())
+    lines.append(f"stated dates: {dates or 'none'}")
+    if message.cost_limit is not None:
+        lines.append(f"cost limit: £{message.cost_limit}")
+    lines.append("reasons:")
+    lines.extend(f"  - {reason}" for reason in message.reasons)
+    return "\n".join(lines)
+
+
+@click.command("classify")
+@click.argument("source", metavar="FILE|-")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--outgoing", is_flag=True, help="The letter was written by the requester.")
+def classify_command(source: str, as_json: bool, outgoing: bool) -> None:
+    """Read one letter: its kind, outcome, exemptions, references, dates and the reasons.
+
+    FILE is plain text or an e-mail (.eml: its headers count, e.g. Auto-Submitted); - reads
+    standard input.
+    """
+    message = _letter(source, OUTGOING if outgoing else INCOMING)
+    if as_json:
+        click.echo(json.dumps(_as_dict(message), ensure_ascii=False))
+    else:
+        click.echo(_as_text(message))
+
+
+@click.command("evaluate")
+@click.option("--gold", "gold_path", default=str(DEFAULT_GOLD), show_default=True,
+              type=click.Path(dir_okay=False), help="Gold set (JSON Lines).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def evaluate_command(gold_path: str, as_json: bool) -> None:
+    """Measure classification on the labelled gold set: per-kind precision and recall, the
+    confusion matrix, outcome accuracy, exemptions and request-status agreement."""
+    try:
+        items = load_gold(gold_path)
+    except (OSError, ValueError, KeyError) as error:
+        raise click.ClickException(f"cannot read the gold set {gold_path}: {error}") from None
+    report = evaluate(items)
+    if as_json:
+        click.echo(json.dumps(report_as_dict(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))

@@ -1,0 +1,368 @@
+"""The evaluation harness: classify the labelled gold set and measure how well we read.
+
+The gold set (``tests/gold/gold.jsonl``, JSON Lines) holds two kinds of item, each with its
+provenance (``origin``: real_page, seed, phrasings, email_fixture or written; ``source``: file
+and position):
+
+- ``message``: one letter (``text``, ``text_file`` with optional 1-based ``lines``, or
+  ``eml_file``), its ``direction``, the ``context`` it came in (``previous_kinds``,
+  ``days_since_request``, ``site_state``) and the ``expected`` labels;
+- ``thread``: a whole thread, either a saved request ``page`` (its messages labelled by id) or
+  a list of ``messages`` (each with ``sent_at`` and its text), with the ``expected_status`` and,
+  for real pages, the ``site_status`` the requester chose.
+
+In ``expected``, a missing key is not scored: ``outcome`` is scored for answers whose outcome a
+reader can know, ``exemptions`` lists the exemptions relied on, ``references`` the authority's
+references.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapers.alaveteli import parse_request_page
+from scrapers.mailbox import read_email
+from tracker.classify import INCOMING_KINDS, OUTGOING_KINDS, MessageContext, classify_message, classify_thread
+from tracker.model import INCOMING, Attachment, Message, Site, Thread
+from tracker.status import infer_status
+
+__all__ = ["DEFAULT_GOLD", "GoldItem", "Report", "load_gold", "evaluate", "format_report", "report_as_dict"]
+
+DEFAULT_GOLD = Path(__file__).resolve().parents[1] / "tests" / "gold" / "gold.jsonl"
+KINDS = OUTGOING_KINDS + INCOMING_KINDS
+_SHORT = {
+    "request": "req", "follow_up": "fup", "clarification": "clar", "internal_review_request": "irq",
+    "withdrawal": "wdr", "acknowledgement": "ack", "auto_reply": "auto", "clarification_request": "clrq",
+    "fees_notice": "fee", "extension_notice": "ext", "delay_notice": "dly", "response": "resp",
+    "internal_review_response": "irr", "other": "oth",
+}
+_OPEN_STATES = {"waiting_response", "waiting_response_overdue", "waiting_response_very_overdue"}
+
+
+@dataclass
+class GoldItem:
+    id: str
+    type: str  # "message" or "thread"
+    origin: str
+    source: str
+    record: dict
+    base: Path  # directory the record's relative paths are resolved against
+
+
+@dataclass
+class Prediction:
+    item_id: str
+    origin: str
+    expected: dict
+    kind: str | None
+    outcome: str | None
+    exemptions: list[str]
+    references: list[str]
+    confidence: float | None
+
+
+@dataclass
+class Report:
+    predictions: list[Prediction] = field(default_factory=list)
+    statuses: list[dict] = field(default_factory=list)  # id, origin, expected, site_status, ours
+    counts_by_origin: dict[str, int] = field(default_factory=dict)
+
+    # kinds ------------------------------------------------------------------------------
+    def kind_pairs(self) -> list[tuple[str, str]]:
+        return [(p.expected["kind"], p.kind or "other") for p in self.predictions if "kind" in p.expected]
+
+    @property
+    def kind_accuracy(self) -> float:
+        pairs = self.kind_pairs()
+        return _ratio(sum(e == g for e, g in pairs), len(pairs))
+
+    def per_kind(self) -> dict[str, dict[str, float]]:
+        pairs = self.kind_pairs()
+        table = {}
+        for kind in KINDS:
+            tp = sum(e == kind and g == kind for e, g in pairs)
+            predicted = sum(g == kind for _, g in pairs)
+            support = sum(e == kind for e, _ in pairs)
+            if predicted or support:
+                table[kind] = {"precision": _ratio(tp, predicted), "recall": _ratio(tp, support), "support": support}
+        return table
+
+    def confusion(self) -> dict[str, dict[str, int]]:
+        matrix: dict[str, Counter] = {}
+        for expected, got in self.kind_pairs():
+            matrix.setdefault(expected, Counter())[got] += 1
+        return {k: dict(v) for k, v in matrix.items()}
+
+    # outcomes ---------------------------------------------------------------------------
+    def outcome_pairs(self) -> list[tuple[str, str | None]]:
+        return [
+            (p.expected["outcome"], p.outcome) for p in self.predictions
+            if p.expected.get("outcome") and p.expected.get("kind") in ("response", "internal_review_response")
+        ]
+
+    @property
+    def outcome_accuracy(self) -> float:
+        pairs = self.outcome_pairs()
+        return _ratio(sum(e == g for e, g in pairs), len(pairs))
+
+    # exemptions and references ----------------------------------------------------------
+    def _set_scores(self, key: str) -> tuple[int, int, int]:
+        tp = fp = fn = 0
+        for p in self.predictions:
+            if key not in p.expected:
+                continue
+            expected, got = set(p.expected[key]), set(getattr(p, key))
+            tp += len(expected & got)
+            fp += len(got - expected)
+            fn += len(expected - got)
+        return tp, fp, fn
+
+    @property
+    def exemption_precision(self) -> float:
+        tp, fp, _ = self._set_scores("exemptions")
+        return _ratio(tp, tp + fp)
+
+    @property
+    def exemption_recall(self) -> float:
+        tp, _, fn = self._set_scores("exemptions")
+        return _ratio(tp, tp + fn)
+
+    @property
+    def reference_precision(self) -> float:
+        tp, fp, _ = self._set_scores("references")
+        return _ratio(tp, tp + fp)
+
+    @property
+    def reference_recall(self) -> float:
+        tp, _, fn = self._set_scores("references")
+        return _ratio(tp, tp + fn)
+
+    # statuses ---------------------------------------------------------------------------
+    def site_labelled(self) -> list[dict]:
+        """Threads whose requester classified them on the site."""
+        return [s for s in self.statuses if s["site_status"] and s["site_status"] != "waiting_classification"]
+
+    @property
+    def status_agreement(self) -> float:
+        rows = self.site_labelled()
+        return _ratio(sum(_same_status(s["site_status"], s["ours"]) for s in rows), len(rows))
+
+    @property
+    def status_accuracy(self) -> float:
+        return _ratio(sum(_same_status(s["expected"], s["ours"]) for s in self.statuses), len(self.statuses))
+
+    def errors(self) -> list[str]:
+        lines = []
+        for p in self.predictions:
+            e = p.expected
+            if "kind" in e and e["kind"] != p.kind:
+                lines.append(f"{p.item_id}: kind {p.kind} (expected {e['kind']})")
+            if e.get("outcome") and e.get("kind") in ("response", "internal_review_response") and e["outcome"] != p.outcome:
+                lines.append(f"{p.item_id}: outcome {p.outcome} (expected {e['outcome']})")
+            if "exemptions" in e and set(e["exemptions"]) != set(p.exemptions):
+                lines.append(f"{p.item_id}: exemptions {sorted(p.exemptions)} (expected {sorted(e['exemptions'])})")
+            if "references" in e and set(e["references"]) != set(p.references):
+                lines.append(f"{p.item_id}: references {p.references} (expected {e['references']})")
+        for s in self.statuses:
+            if not _same_status(s["expected"], s["ours"]):
+                lines.append(f"{s['id']}: status {s['ours']} (expected {s['expected']}, site {s['site_status']})")
+        return lines
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def _same_status(label: str, ours: str) -> bool:
+    """The site's overdue variants are waiting_response with a calendar on top."""
+    if label in _OPEN_STATES:
+        return ours in _OPEN_STATES
+    return label == ours
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def load_gold(path: str | Path = DEFAULT_GOLD) -> list[GoldItem]:
+    path = Path(path)
+    base = _base_dir(path)
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        items.append(GoldItem(record.get("id", f"line-{number}"), record["type"], record.get("origin", "unknown"),
+                              record.get("source", ""), record, base))
+    return items
+
+
+def _base_dir(path: Path) -> Path:
+    """Relative paths in the gold file are relative to the repository root (``tests/...``)."""
+    for candidate in [path.parent, *path.resolve().parents]:
+        if (candidate / "tests").is_dir():
+            return candidate
+    return path.parent
+
+
+def _text_of(record: dict, base: Path) -> tuple[str, dict[str, str], list[str]]:
+    """Text, headers and attachment names of a gold letter."""
+    if "eml_file" in record:
+        mail = read_email((base / record["eml_file"]).read_bytes())
+        return mail.body_text, mail.headers, [name for name, _, _ in mail.attachments if name]
+    if "text_file" in record:
+        text = (base / record["text_file"]).read_text(encoding="utf-8")
+        if "lines" in record:
+            first, last = record["lines"]
+            text = "\n".join(text.splitlines()[first - 1:last])
+        return text, {}, list(record.get("attachments", []))
+    return record.get("text", ""), dict(record.get("headers", {})), list(record.get("attachments", []))
+
+
+# ------------------------------------------------------------------------------ evaluation
+
+
+def _prediction(item_id: str, origin: str, expected: dict, message: Message) -> Prediction:
+    return Prediction(
+        item_id=item_id,
+        origin=origin,
+        expected=expected,
+        kind=message.kind,
+        outcome=message.outcome,
+        exemptions=[c.exemption_id for c in message.exemptions if c.relied_on],
+        references=list(message.authority_refs),
+        confidence=message.confidence,
+    )
+
+
+def _evaluate_message(item: GoldItem) -> Prediction:
+    record = item.record
+    text, headers, attachments = _text_of(record, item.base)
+    context = record.get("context", {})
+    message = Message(id=item.id, direction=record.get("direction", INCOMING), sent_at=None,
+                      subject=headers.get("Subject"), body_text=text, headers=headers)
+    classify_message(message, MessageContext(
+        previous_kinds=context.get("previous_kinds"),
+        days_since_request=context.get("days_since_request"),
+        site_state=context.get("site_state"),
+        attachments=attachments,
+        subject=headers.get("Subject"),
+    ))
+    return _prediction(item.id, item.origin, record["expected"], message)
+
+
+def _thread_of(item: GoldItem) -> Thread:
+    record = item.record
+    if record.get("page"):
+        content = (item.base / record["page"]).read_bytes()
+        return parse_request_page(content, "https://www.whatdotheyknow.com/request/" + item.id)
+    thread = Thread(id=item.id, site=Site("gold", "https://gold.invalid"), url="https://gold.invalid/" + item.id,
+                    slug=item.id, title=item.id)
+    for number, spec in enumerate(record["messages"], start=1):
+        text, headers, attachments = _text_of(spec, item.base)
+        message_id = f"{item.id}/{number}"
+        thread.messages.append(Message(
+            id=message_id, direction=spec["direction"], sent_at=spec.get("sent_at"), subject=headers.get("Subject"),
+            body_text=text, headers=headers,
+            attachments=[Attachment(f"{message_id}/a{i}", message_id, name) for i, name in enumerate(attachments)],
+            site_state=spec.get("site_state"),
+        ))
+    return thread
+
+
+def _evaluate_thread(item: GoldItem, report: Report) -> None:
+    record = item.record
+    thread = _thread_of(item)
+    classify_thread(thread)
+    ours = infer_status(thread)
+    report.statuses.append({"id": item.id, "origin": item.origin, "expected": record["expected_status"],
+                            "site_status": record.get("site_status"), "ours": ours})
+    if record.get("page"):
+        by_id = {m.id: m for m in thread.messages}
+        for spec in record["messages"]:
+            message = by_id.get(spec["message_id"])
+            if message is None:
+                raise ValueError(f"{item.id}: no message {spec['message_id']} on the page")
+            report.predictions.append(_prediction(f"{item.id}/{spec['message_id'].rsplit('/', 1)[-1]}",
+                                                  item.origin, spec["expected"], message))
+    else:
+        for spec, message in zip(record["messages"], thread.messages):
+            if "expected" in spec:
+                report.predictions.append(_prediction(message.id, item.origin, spec["expected"], message))
+
+
+def evaluate(items: list[GoldItem]) -> Report:
+    report = Report()
+    for item in items:
+        if item.type == "thread":
+            _evaluate_thread(item, report)
+        else:
+            report.predictions.append(_evaluate_message(item))
+    report.counts_by_origin = dict(Counter(p.origin for p in report.predictions))
+    return report
+
+
+# ------------------------------------------------------------------------------ output
+
+
+def report_as_dict(report: Report) -> dict:
+    return {
+        "messages": len(report.predictions),
+        "messages_by_origin": report.counts_by_origin,
+        "threads": len(report.statuses),
+        "threads_by_origin": dict(Counter(s["origin"] for s in report.statuses)),
+        "messages_by_kind": dict(Counter(e for e, _ in report.kind_pairs())),
+        "kind_accuracy": round(report.kind_accuracy, 4),
+        "per_kind": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in row.items()}
+                     for k, row in report.per_kind().items()},
+        "confusion": report.confusion(),
+        "outcome_accuracy": round(report.outcome_accuracy, 4),
+        "outcomes_scored": len(report.outcome_pairs()),
+        "exemption_precision": round(report.exemption_precision, 4),
+        "exemption_recall": round(report.exemption_recall, 4),
+        "reference_precision": round(report.reference_precision, 4),
+        "reference_recall": round(report.reference_recall, 4),
+        "status_agreement_with_site": round(report.status_agreement, 4),
+        "status_threads_site_labelled": len(report.site_labelled()),
+        "status_accuracy": round(report.status_accuracy, 4),
+        "statuses": report.statuses,
+        "errors": report.errors(),
+    }
+
+
+def format_report(report: Report) -> str:
+    lines = []
+    by_origin = ", ".join(f"{k} {v}" for k, v in sorted(report.counts_by_origin.items()))
+    threads = Counter(s["origin"] for s in report.statuses)
+    lines.append(f"Gold set: {len(report.predictions)} labelled messages ({by_origin}); "
+                 f"{len(report.statuses)} threads ({', '.join(f'{k} {v}' for k, v in sorted(threads.items()))})")
+    lines.append("")
+    lines.append(f"{'kind':<26}{'precision':>10}{'recall':>8}{'support':>9}")
+    for kind, row in report.per_kind().items():
+        lines.append(f"{kind:<26}{row['precision']:>10.2f}{row['recall']:>8.2f}{row['support']:>9}")
+    lines.append(f"kind accuracy: {report.kind_accuracy:.3f} ({len(report.kind_pairs())} messages)")
+    lines.append("")
+    matrix = report.confusion()
+    kinds = [k for k in KINDS if k in matrix or any(k in row for row in matrix.values())]
+    lines.append("confusion (rows expected, columns predicted: " + ", ".join(f"{_SHORT[k]} {k}" for k in kinds) + "):")
+    lines.append(" " * 26 + "".join(f"{_SHORT[k]:>6}" for k in kinds))
+    for expected in kinds:
+        row = matrix.get(expected, {})
+        if row:
+            lines.append(f"{expected:<26}" + "".join(f"{row.get(k, 0) or '.':>6}" for k in kinds))
+    lines.append("")
+    lines.append(f"outcome accuracy: {report.outcome_accuracy:.3f} ({len(report.outcome_pairs())} answers)")
+    lines.append(f"exemptions relied on: precision {report.exemption_precision:.3f}, recall {report.exemption_recall:.3f}")
+    lines.append(f"authority references: precision {report.reference_precision:.3f}, recall {report.reference_recall:.3f}")
+    site = report.site_labelled()
+    agreed = sum(_same_status(s["site_status"], s["ours"]) for s in site)
+    lines.append(f"status agreement with the site's label: {report.status_agreement:.3f} ({agreed}/{len(site)} threads the requester classified)")
+    lines.append(f"status accuracy against expected status: {report.status_accuracy:.3f} ({len(report.statuses)} threads)")
+    errors = report.errors()
+    if errors:
+        lines.append("")
+        lines.append(f"disagreements ({len(errors)}):")
+        lines.extend("  " + e for e in errors)
+    return "\n".join(lines)
