@@ -12,7 +12,7 @@ import click
 from tracker import follow as following
 from tracker import offline
 from tracker import poll as polling
-from tracker import publish
+from tracker import late, publish
 from tracker.config import ConfigError, load_config
 from tracker.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli_reading import classify_command, evaluate_command
@@ -222,7 +222,7 @@ def serve(context: Context, host: str, port: int) -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend it is this day (for the sample site).")
 @pass_context
 def demo(context: Context, no_serve: bool, port: int, today: datetime | None) -> None:
-    """Scrape the bundled sample Alaveteli site over loopback HTTP, then serve it.
+    """Scrape the bundled sample Alaveteli site over loopback HTTP, run the late check, serve it.
 
     The sample site runs on 127.0.0.1; it is followed through its authority pages and polled
     with the real scraper, exactly like a public site (loopback hosts are not throttled).
@@ -240,6 +240,12 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
     _print_poll_summary(report)
     if report.attempted and not report.succeeded:
         sys.exit(1)
+    checked = late.check(db, day)
+    click.echo(
+        f"late check for {day}: {len(checked.raised)} flag(s) raised, {checked.open_total} standing "
+        f"({', '.join(f'{n} {flag}' for flag, n in sorted(checked.open_counts.items())) or 'none'})",
+        err=True,
+    )
     counts = {table: db[table].count for table in ("requests", "messages", "attachments", "annotations")}
     click.echo(", ".join(f"{count} {table}" for table, count in counts.items()) + f" in {context.db_path}", err=True)
     if not no_serve:
