@@ -12,13 +12,16 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import mailbox
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-__all__ = ["Email", "read_email"]
+__all__ = ["Email", "MailItem", "RequestAddress", "iter_mail", "read_email", "request_address"]
 
 
 @dataclass
@@ -156,3 +159,106 @@ def _iso_date(value: str | None) -> str | None:
     if parsed is None:
         return None
     return parsed.isoformat()
+
+
+# --------------------------------------------------------------------------------------------
+# Mail stores: a single .eml, an mbox file, a Maildir folder
+
+
+@dataclass
+class MailItem:
+    """One message of a mail store: its raw bytes, or why it could not be read."""
+
+    label: str  # the file, or the mbox / Maildir and the message's position or key in it
+    content: bytes | None = None
+    error: str | None = None
+
+
+def iter_mail(path: Path) -> Iterator[MailItem]:
+    """Every message under ``path`` (a .eml, an mbox, a Maildir, or a folder of .eml files)."""
+    if path.is_dir():
+        if all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+            yield from _maildir(path)
+        else:
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".eml", ".mbox")):
+                yield from iter_mail(child)
+        return
+    try:
+        head = path.read_bytes()[:5]
+    except OSError as error:
+        yield MailItem(str(path), error=error.strerror or str(error))
+        return
+    if head == b"From ":
+        yield from _mbox(path)
+    elif path.suffix.lower() == ".mbox":
+        yield MailItem(str(path), error="not an mbox: it does not start with a 'From ' line")
+    else:
+        content = path.read_bytes()
+        if not _looks_like_email(content):
+            yield MailItem(str(path), error="not an e-mail: no header lines at the start")
+        else:
+            yield MailItem(str(path), content)
+
+
+def _mbox(path: Path) -> Iterator[MailItem]:
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        for position, key in enumerate(box.iterkeys(), start=1):
+            label = f"{path}#{position}"
+            try:
+                content = box.get_bytes(key)
+            except Exception as error:  # a damaged entry must not stop the others
+                yield MailItem(label, error=f"unreadable message ({error})")
+                continue
+            if _looks_like_email(content):
+                yield MailItem(label, content)
+            else:
+                yield MailItem(label, error="corrupt message: no header lines")
+    finally:
+        box.close()
+
+
+def _maildir(path: Path) -> Iterator[MailItem]:
+    box = mailbox.Maildir(str(path), factory=None, create=False)
+    for key in sorted(box.iterkeys()):
+        label = f"{path}/{key}"
+        try:
+            yield MailItem(label, box.get_bytes(key))
+        except Exception as error:
+            yield MailItem(label, error=f"unreadable message ({error})")
+
+
+_HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?", re.MULTILINE)
+
+
+def _looks_like_email(content: bytes) -> bool:
+    """At least one header line (``Name: value``) among the first lines."""
+    head = content.lstrip()[:2000]
+    return bool(_HEADER_LINE.match(head)) or head.startswith(b"From ") and bool(_HEADER_LINE.search(head))
+
+
+# --------------------------------------------------------------------------------------------
+# Alaveteli's per-request e-mail address: request-<id>-<hash>@<domain>
+
+_REQUEST_ADDRESS = re.compile(r"\brequest-(\d+)-([0-9a-z]{4,})@([\w.-]+\.[a-z]{2,})", re.IGNORECASE)
+_ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "Reply-To", "Received", "From")
+
+
+@dataclass(frozen=True)
+class RequestAddress:
+    request_id: int  # the site's numeric id of the request
+    domain: str
+    outgoing: bool  # found in From: the requester's message, sent by the site
+
+
+def request_address(found: Email) -> RequestAddress | None:
+    """The site's request address in the headers (else the body), and which side it is on."""
+    for name in _ADDRESS_HEADERS:
+        value = found.headers.get(name) or next((v for k, v in found.headers.items() if k.lower() == name.lower()), None)
+        match = _REQUEST_ADDRESS.search(value or "")
+        if match:
+            return RequestAddress(int(match.group(1)), match.group(3).lower(), outgoing=name == "From")
+    match = _REQUEST_ADDRESS.search(found.body_text or "")
+    if match:
+        return RequestAddress(int(match.group(1)), match.group(3).lower(), outgoing=False)
+    return None

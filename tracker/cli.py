@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 import click
 
 from tracker import follow as following
 from tracker import offline
 from tracker import poll as polling
-from tracker import late, publish
+from tracker import email_import, late, publish
 from tracker.config import ConfigError, load_config
 from tracker.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli_reading import classify_command, evaluate_command
@@ -153,19 +153,28 @@ def _print_poll_summary(report: polling.PollReport) -> None:
     )
 
 
+PAGE_SUFFIXES = {".html", ".htm"}
+MAIL_SUFFIXES = {".eml", ".mbox"}
+
+
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--url", help="The request URL, for a saved page that does not name itself.")
+@click.option("--url", help="The request URL, for a saved page or .json that does not name itself.")
+@click.option("--me", "me", multiple=True, help="Your own e-mail address (repeatable): tells your messages from theirs.")
 @pass_context
-def import_(context: Context, paths: tuple[Path, ...], url: str | None) -> None:
-    """Import request pages saved from a browser (.html, and .json).
+def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tuple[str, ...]) -> None:
+    """Import offline copies: saved pages (.html, .json) and e-mail (.eml, mbox, Maildir).
 
     Works for sites that block programs. A .json beside a page (same name) is joined with it;
-    a .json alone is joined with the page already stored for that request. Directories are
-    searched for .html files.
+    a .json alone is joined with the page already stored for that request. E-mails are matched
+    to requests by the site's request address or their subject; others become threads of their
+    own. Directories are searched for pages and e-mails; a Maildir is read as one.
     """
-    imported, failed = 0, 0
-    for path in _expand(paths):
+    pages, mail, unknown = _sort_paths(paths)
+    imported, failed = 0, len(unknown)
+    for path in unknown:
+        click.echo(f"error: {path}: not a saved page, .json or e-mail (expected .html, .json, .eml, mbox, Maildir)", err=True)
+    for path in pages:
         try:
             if path.suffix.lower() == ".json":
                 result = offline.import_saved_json(context.db, path, url=url)
@@ -181,17 +190,58 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None) -> None:
             continue
         imported += 1
         click.echo(f"{path}: {result.request_id} ({len(result.new_messages)} new messages)", err=True)
-    click.echo(f"imported {imported} page(s), {failed} failed", err=True)
+    if mail:
+        addresses = [*me, *context.config.email.me]
+        report = email_import.import_mail(context.db, mail, me=addresses)
+        for line in report.errors:
+            click.echo(f"error: {line}", err=True)
+        for line in report.notes:
+            click.echo(f"note: {line}", err=True)
+        click.echo(
+            f"e-mail: {report.imported} imported into {len(report.threads)} thread(s), "
+            f"{report.on_page_already} already on the request page, {report.already_stored} already imported, "
+            f"{len(report.errors)} failed",
+            err=True,
+        )
+        imported += report.imported + report.on_page_already + report.already_stored
+        failed += len(report.errors)
+    click.echo(f"imported {imported} item(s), {failed} failed", err=True)
     if failed and not imported:
         sys.exit(1)
 
 
-def _expand(paths: tuple[Path, ...]) -> Iterator[Path]:
+def _sort_paths(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Saved pages (and .json), mail stores, and paths that are neither."""
+    pages: list[Path] = []
+    mail: list[Path] = []
+    unknown: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in {".html", ".htm"})
+        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+            mail.append(path)
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                suffix = child.suffix.lower()
+                if suffix in PAGE_SUFFIXES:
+                    pages.append(child)
+                elif suffix in MAIL_SUFFIXES:
+                    mail.append(child)
+        elif path.suffix.lower() in PAGE_SUFFIXES | {".json"} or not path.exists():
+            pages.append(path)
+        elif path.suffix.lower() in MAIL_SUFFIXES or _starts_like_mail(path):
+            mail.append(path)
         else:
-            yield path
+            unknown.append(path)
+    return pages, mail, unknown
+
+
+def _starts_like_mail(path: Path) -> bool:
+    """An mbox without the suffix, or an e-mail saved under another name."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False
+    return head.startswith(b"From ") or bool(re.match(rb"^[A-Za-z-]+: ", head))
 
 
 @cli.command()

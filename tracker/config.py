@@ -10,6 +10,9 @@ max_page_mb = 20
 
 [poll]
 max_threads = 500                    # per run, shared fairly across sites (default: all that are due)
+
+[email]
+me = ["you@example.org"]             # your addresses, so imported e-mail knows which side you are
 ```
 """
 
@@ -48,9 +51,15 @@ class PollConfig:
 
 
 @dataclass
+class EmailConfig:
+    me: list[str] = field(default_factory=list)  # your addresses: your messages are outgoing
+
+
+@dataclass
 class Config:
     http: HttpConfig = field(default_factory=HttpConfig)
     poll: PollConfig = field(default_factory=PollConfig)
+    email: EmailConfig = field(default_factory=EmailConfig)
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the parts that read their own
     path: Path | None = None
 
@@ -73,7 +82,8 @@ def load_config(path: str | Path | None = None) -> Config:
     poll = _section(candidate, raw, "poll", PollConfig)
     if poll.max_threads is not None and (not isinstance(poll.max_threads, int) or poll.max_threads < 1):
         raise ConfigError(f"{candidate}: [poll] max_threads must be a whole number of at least 1")
-    return Config(http=http, poll=poll, raw=raw, path=candidate)
+    email = _section(candidate, raw, "email", EmailConfig)
+    return Config(http=http, poll=poll, email=email, raw=raw, path=candidate)
 
 
 def _section(path: Path, raw: dict[str, Any], name: str, kind: type):

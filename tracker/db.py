@@ -12,18 +12,19 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime, timedelta, timezone
 from itertools import islice
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from tracker.model import Annotation, Attachment, Message, Thread
 from tracker.exemptions import known_ids, reference_rows
+from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant
 from tracker.schema import TABLES, VIEWS, Table
 
 SOURCE_PAGE = "page"
+SOURCE_EMAIL = "email"
 
 
 def utcnow() -> str:
@@ -244,11 +245,12 @@ def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, 
         db, "select * from messages where request_id = ? or id in (select value from json_each(?))", [thread.id, ids]
     )}
     new_rows: list[dict[str, Any]] = []
+    _adopt_email_copies(db, thread, stored)
     for position, message in enumerate(thread.messages):
         row = _message_row(thread.id, position, message)
         before = stored.get(message.id)
         if before is None:
-            row.update(first_seen_at=observed_at, updated_at=observed_at, source=SOURCE_PAGE)
+            row.update(first_seen_at=observed_at, updated_at=observed_at, source=message.source)
             if message.prominence != "normal":
                 row["hidden_at"] = observed_at
             new_rows.append(row)
@@ -276,6 +278,36 @@ def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, 
             result.hidden_messages.append(message_id)
 
 
+EMAIL_TWIN_WINDOW = timedelta(minutes=10)
+
+
+def _adopt_email_copies(db: sqlite_utils.Database, thread: Thread, stored: dict[str, dict[str, Any]]) -> None:
+    """A page message whose e-mail copy was imported first takes that row over (one message).
+
+    The copy is the stored e-mail message of the same request and direction sent within ten
+    minutes of it (an incoming message's time on the page is its e-mail's Date header).
+    """
+    copies = [row for row in stored.values() if row["source"] == SOURCE_EMAIL and row["request_id"] == thread.id]
+    if not copies:
+        return
+    for message in thread.messages:
+        if message.id in stored or message.source != SOURCE_PAGE or not message.sent_at:
+            continue
+        sent = instant(message.sent_at)
+        twins = [row for row in copies if row["direction"] == message.direction and row["sent_at"]
+                 and abs(instant(row["sent_at"]) - sent) <= EMAIL_TWIN_WINDOW]
+        if not twins:
+            continue
+        twin = min(twins, key=lambda row: abs(instant(row["sent_at"]) - sent))
+        copies.remove(twin)
+        db.conn.execute("pragma defer_foreign_keys = on")
+        for table, column in (("attachments", "message_id"), ("message_exemptions", "message_id")):
+            db.conn.execute(f"update [{table}] set [{column}] = ? where [{column}] = ?", [message.id, twin["id"]])
+        db.conn.execute("update messages set id = ?, source = ? where id = ?", [message.id, SOURCE_PAGE, twin["id"]])
+        stored.pop(twin["id"])
+        stored[message.id] = {**twin, "id": message.id, "source": SOURCE_PAGE}
+
+
 def _message_row(request_id: str, position: int, message: Message) -> dict[str, Any]:
     row: dict[str, Any] = {
         "request_id": request_id,
@@ -289,6 +321,7 @@ def _message_row(request_id: str, position: int, message: Message) -> dict[str, 
         "site_state": message.site_state,
         "site_display_status": message.site_display_status,
         "prominence": message.prominence,
+        "headers": json.dumps(message.headers) if message.headers else None,
     }
     row = _without_none(row)
     if message.kind is not None:
@@ -527,3 +560,52 @@ def last_good_fetch(db: sqlite_utils.Database, url: str) -> CachedFetch | None:
 def iter_request_ids(db: sqlite_utils.Database) -> Iterator[str]:
     for row in db.query("select id from requests order by id"):
         yield row["id"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a thread back
+
+
+def load_thread(db: sqlite_utils.Database, request_id: str) -> Thread | None:
+    """A stored thread as the model objects it was saved from (visible messages only)."""
+    request = _get(db, "requests", request_id)
+    if request is None:
+        return None
+    site_row = _get(db, "sites", request["site_id"]) or {"id": request["site_id"], "base_url": ""}
+    authority = _get(db, "authorities", request["authority_id"]) if request["authority_id"] else None
+    user = _get(db, "users", request["user_id"]) if request["user_id"] else None
+    thread = Thread(
+        id=request_id,
+        site=Site(site_row["id"], site_row["base_url"], site_row.get("name"), site_row.get("regime") or "foia"),
+        url=request["url"],
+        slug=request["slug"] or request_id.rsplit("/", 1)[-1],
+        title=request["title"] or "",
+        authority=Authority(authority["id"], authority["site_id"], authority["url_name"], authority["name"],
+                            (authority["tags"] or "").split(), authority["regime"]) if authority else None,
+        user=User(user["id"], user["site_id"], user["url_name"], user["name"]) if user else None,
+        site_status=request["site_status"],
+        due_date=request["site_due_date"],
+        law_used=request["law_used"],
+        site_request_id=request["site_request_id"],
+        created_at=request["created_at"],
+    )
+    attachments: dict[str, list[Attachment]] = {}
+    for row in _rows(db, "select a.* from attachments a join messages m on m.id = a.message_id "
+                         "where m.request_id = ? and a.hidden_at is null", [request_id]):
+        attachments.setdefault(row["message_id"], []).append(
+            Attachment(row["id"], row["message_id"], row["filename"], row["url"], row["content_type"], row["size"]))
+    citations: dict[str, list[Citation]] = {}
+    for row in _rows(db, "select me.* from message_exemptions me join messages m on m.id = me.message_id "
+                         "where m.request_id = ?", [request_id]):
+        citations.setdefault(row["message_id"], []).append(Citation(row["exemption_id"], bool(row["relied_on"]), row["quote"] or ""))
+    for row in _rows(db, "select * from messages where request_id = ? and hidden_at is null order by position", [request_id]):
+        thread.messages.append(Message(
+            id=row["id"], direction=row["direction"], sent_at=row["sent_at"], author=row["author"],
+            subject=row["subject"], body_text=row["body_text"] or "", attachments=attachments.get(row["id"], []),
+            event_type=row["event_type"], site_state=row["site_state"], site_display_status=row["site_display_status"],
+            prominence=row["prominence"] or "normal", exemptions=citations.get(row["id"], []),
+            headers=json.loads(row["headers"]) if row["headers"] else {}, source=row["source"] or SOURCE_PAGE,
+        ))
+    for row in _rows(db, "select * from annotations where request_id = ? and hidden_at is null", [request_id]):
+        thread.annotations.append(Annotation(row["id"], request_id, row["author"], row["created_at"], row["body_text"] or ""))
+    return thread

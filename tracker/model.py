@@ -9,6 +9,7 @@ Instants are ISO 8601 strings with their offset, days are ``YYYY-MM-DD`` strings
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 INCOMING = "incoming"
@@ -18,6 +19,12 @@ OUTGOING = "outgoing"
 def site_id_for(url: str) -> str:
     """The site id of any URL on it: its host (with a port when one is given), lower case."""
     return urlsplit(url).netloc.lower()
+
+
+def instant(text: str) -> datetime:
+    """An ISO 8601 instant as an aware datetime (one without an offset is taken as UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def base_url_for(url: str) -> str:
@@ -97,6 +104,7 @@ class Message:
     cost_limit: int | None = None  # pounds, when a s.12 cost limit figure is stated
     # E-mail headers, when the message came from an e-mail (Auto-Submitted, X-Autoreply ...).
     headers: dict[str, str] = field(default_factory=dict)
+    source: str = "page"  # page (a request page or its .json) or email (an imported e-mail)
 
 
 @dataclass

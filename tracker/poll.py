@@ -29,6 +29,7 @@ from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker import db as database
 from tracker.follow import follow, iso
 from tracker.offline import rekey
+from tracker.model import instant
 from tracker.pipeline import enrich, london_today
 
 OPEN_STATUSES = frozenset({
@@ -156,11 +157,11 @@ def check_feeds(db: sqlite_utils.Database, client: PoliteClient, now: datetime) 
 def _wake(db: sqlite_utils.Database, listing: dict, events: list[alaveteli.FeedEvent], now: datetime, check: FeedCheck) -> None:
     mark = listing["last_event_at"]
     instants = [event.created_at for event in events if event.created_at]
-    newest = max(instants, key=_instant) if instants else mark
+    newest = max(instants, key=instant) if instants else mark
     if mark is None:  # the first check sets the mark; the listing was just read in full
         _mark_feed(db, listing["url"], now, newest)
         return
-    fresh = [event for event in events if event.created_at and _instant(event.created_at) > _instant(mark)]
+    fresh = [event for event in events if event.created_at and instant(event.created_at) > instant(mark)]
     base = next(iter(db.query("select base_url from sites where id = ?", [listing["site_id"]])))["base_url"]
     with db.atomic():
         if fresh and len(fresh) == len(events):
@@ -184,11 +185,6 @@ def _wake(db: sqlite_utils.Database, listing: dict, events: list[alaveteli.FeedE
 
 def _mark_feed(db: sqlite_utils.Database, url: str, now: datetime, newest: str | None) -> None:
     db["follows"].update(url, {"last_polled_at": iso(now), "last_event_at": newest})
-
-
-def _instant(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,7 +337,7 @@ def _page_unseen_for(db: sqlite_utils.Database, url: str, now: datetime, age: ti
         [alaveteli.page_url(url)],
     ))
     last = rows[0]["last"] if rows else None
-    return last is None or _instant(last) < now - age
+    return last is None or instant(last) < now - age
 
 
 def _sha256(body: bytes | None) -> str | None:

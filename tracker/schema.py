@@ -113,6 +113,7 @@ TABLES: tuple[Table, ...] = (
             "site_display_status": str,
             "prominence": str,
             "source": str,
+            "headers": str,
             "first_seen_at": str,
             "updated_at": str,
             "hidden_at": str,

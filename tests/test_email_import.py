@@ -1,0 +1,157 @@
+"""E-mail import: real fixtures, one message whether seen by e-mail or on the page, bad input."""
+
+from __future__ import annotations
+
+import mailbox
+from datetime import date, datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tracker.cli import cli
+from tracker.db import open_db
+from tracker.demo import DemoSite
+from tracker.email_import import title_of
+from tracker.model import INCOMING, Message
+
+FIXTURES = Path(__file__).parent / "fixtures" / "email"
+AUTO_REPLIES = {  # file: why it is an auto-reply or a bounce
+    "track-response-exchange-oof-1.eml": "out of office",
+    "track-response-generic-oof.eml": "out of office",
+    "track-response-exim-bounce.eml": "bounce",
+    "humberside-police-odd-mime-type.eml": "bounce",
+    "autoresponse-header.eml": "Auto-Submitted header",
+}
+
+
+def run(db_path: Path, *args: str):
+    return CliRunner().invoke(cli, ["--db", str(db_path), *args], catch_exceptions=False)
+
+
+def test_the_real_email_fixtures_import_and_auto_replies_are_recognised(tmp_path):
+    emails = sorted(FIXTURES.glob("*.eml"))
+    assert len(emails) == 13
+    result = run(tmp_path / "mail.db", "import", *map(str, emails))
+    assert result.exit_code == 0, result.output
+    assert "error:" not in result.stderr
+    db = open_db(tmp_path / "mail.db")
+    assert db["messages"].count == 13
+    assert db["messages"].count_where("direction = 'outgoing'") == 0  # none is from the requester
+    auto = {row["id"] for row in db.query("select id from messages where kind = 'auto_reply'")}
+    expected = {row["id"] for row in db.query("select id, subject from messages")
+                if any(word in (row["subject"] or "") for word in ("Out of Office", "Mail delivery failed"))}
+    assert auto == expected and len(expected) == len(AUTO_REPLIES)
+    # The acknowledgement is read as one, and attachments are recorded with names, types, sizes.
+    dos = next(db.query("select kind from messages where subject like '%Plans for the East Oxford%'"))
+    assert dos["kind"] == "acknowledgement"
+    pdf = list(db.query("select filename, content_type, size from attachments where content_type = 'application/pdf'"))
+    assert pdf and all(row["size"] > 0 and row["filename"] for row in pdf)
+    # Importing the same files again stores nothing twice.
+    again = run(tmp_path / "mail.db", "import", *map(str, emails))
+    assert "13 already imported" in again.stderr
+    assert open_db(tmp_path / "mail.db")["messages"].count == 13
+
+
+def email_copy(message: Message, thread, *, address: str | None) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = f"{thread.authority.name} <foi@{thread.authority.url_name}.gov.uk>"
+    mail["To"] = address or "someone@example.org"
+    mail["Subject"] = f"RE: Freedom of Information request - {thread.title}"
+    mail["Date"] = format_datetime(datetime.fromisoformat(message.sent_at))
+    mail["Message-ID"] = f"<{message.id.rsplit('-', 1)[1]}@{thread.authority.url_name}.gov.uk>"
+    mail.set_content(message.body_text)
+    return bytes(mail)
+
+
+def test_a_message_seen_by_email_and_on_the_page_is_stored_once(tmp_path):
+    with DemoSite(date(2026, 11, 20)) as site:
+        thread = next(t for t in site.threads if t.site_status == "successful" and t.slug not in site.without_json)
+        db_path = tmp_path / "both.db"
+        run(db_path, "follow", f"{site.base_url}/request/{thread.slug}")
+        assert run(db_path, "poll").exit_code == 0
+        on_page = next(m for m in thread.messages if m.direction == INCOMING)
+
+        # A copy of a message already on the page: recognised, not stored again.
+        copy = tmp_path / "copy.eml"
+        copy.write_bytes(email_copy(on_page, thread, address=None))
+        result = run(db_path, "import", str(copy))
+        assert "1 already on the request page" in result.stderr
+        count = open_db(db_path)["messages"].count
+
+        # A new reply reaches the requester's inbox first, to the site's request address ...
+        new = Message(f"{site.host}/incoming-7000001", INCOMING,
+                      (datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0).isoformat(),
+                      author=thread.authority.name, body_text="Further to our response, please find the annex attached.",
+                      event_type="response")
+        first = tmp_path / "new.eml"
+        first.write_bytes(email_copy(new, thread, address=f"request-{thread.site_request_id}-3f2a9c1b@127.0.0.1"))
+        assert "1 imported" in run(db_path, "import", str(first)).stderr
+        db = open_db(db_path)
+        assert db["messages"].count == count + 1
+        stored = next(db.query("select id, source, request_id from messages where source = 'email'"))
+        assert stored["request_id"] == thread.id
+
+        # ... then it appears on the page: the page's message takes the e-mail's row over.
+        site.add_message(thread.slug, new)
+        assert run(db_path, "poll", "--all").exit_code == 0
+        db = open_db(db_path)
+        assert db["messages"].count == count + 1
+        row = db["messages"].get(new.id)
+        assert row["source"] == "page" and row["headers"]  # the e-mail's headers are kept
+        assert db["messages"].count_where("source = 'email'") == 0
+
+
+def test_bad_mail_gives_one_line_each_and_the_rest_is_imported(tmp_path):
+    good = (FIXTURES / "dos-linebreaks.eml").read_bytes()
+    no_date = b"From: Council <foi@council.gov.uk>\nTo: me@example.org\nSubject: Your request\n\nWe hold no information.\n"
+    corrupt_mbox = tmp_path / "broken.mbox"
+    corrupt_mbox.write_bytes(b"\x00\x01\x02 this is not a mailbox \xff\xfe" * 20)
+    mixed_mbox = tmp_path / "mixed.mbox"
+    box = mailbox.mbox(mixed_mbox)
+    box.add(good)
+    box.close()
+    with mixed_mbox.open("ab") as handle:
+        handle.write(b"From x@y Thu Jan  1 00:00:00 2009\n\x00\x00\x00 garbage \xff\n")
+    dated = tmp_path / "no-date.eml"
+    dated.write_bytes(no_date)
+    result = run(tmp_path / "bad.db", "import", str(corrupt_mbox), str(mixed_mbox), str(dated))
+    assert result.exit_code == 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, errors
+    assert any("broken.mbox" in line and "not an mbox" in line for line in errors)
+    assert any("mixed.mbox#2" in line and "corrupt" in line for line in errors)
+    assert any("no-date.eml" in line and "no Date header" in line for line in result.stderr.splitlines())
+    db = open_db(tmp_path / "bad.db")
+    assert db["messages"].count == 2
+    assert db["messages"].count_where("sent_at is null") == 1
+
+
+def test_a_maildir_imports_and_unmatched_mail_becomes_its_own_thread(tmp_path):
+    box = mailbox.Maildir(tmp_path / "Mail", create=True)
+    for n, (sender, subject) in enumerate([
+        ("me@example.org", "Freedom of Information request - Road gritting routes"),
+        ("foi@county.gov.uk", "RE: Freedom of Information request - Road gritting routes"),
+    ]):
+        mail = EmailMessage()
+        mail["From"], mail["To"] = sender, "foi@county.gov.uk" if n == 0 else "me@example.org"
+        mail["Subject"] = subject
+        mail["Date"] = format_datetime(datetime(2025, 1, 6 + 10 * n, 9, 0, tzinfo=timezone.utc))
+        mail.set_content("Please provide the gritting routes for 2024." if n == 0 else "Thank you for your request. We will respond within 20 working days.")
+        box.add(mail)
+    result = run(tmp_path / "dir.db", "import", "--me", "me@example.org", str(tmp_path / "Mail"))
+    assert result.exit_code == 0, result.output
+    db = open_db(tmp_path / "dir.db")
+    request = db["requests"].get("email/request/road_gritting_routes")
+    assert request["title"] == "Road gritting routes"
+    assert request["authority_id"] == "email/body/county.gov.uk"
+    rows = list(db.query("select direction, kind from messages order by sent_at"))
+    assert rows == [{"direction": "outgoing", "kind": "request"}, {"direction": "incoming", "kind": "acknowledgement"}]
+    assert request["due_date"] == "2025-02-03"
+
+
+def test_titles_from_subjects():
+    assert title_of("RE: Fwd: Freedom of Information request - Plans for the centre") == "Plans for the centre"
+    assert title_of("Internal review of Freedom of Information request - Parking fines") == "Parking fines"
+    assert title_of("AW: Environmental Information Regulations request - Flood maps") == "Flood maps"
