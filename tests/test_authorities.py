@@ -88,3 +88,65 @@ def test_refresh_fetches_each_followed_sites_csv_with_conditional_get(tmp_path):
         with context.client(extra_hosts={site.host}) as client:
             missing = authorities.refresh(context.db, client)
         assert len(missing.errors) == 1 and "404" in missing.errors[0]
+
+
+def test_cli_imports_the_export_and_the_enriched_dataset(tmp_path):
+    """The raw export (alaveteli.md §2.4) and mySociety's enriched dataset, whose columns are
+    those of shared/data/real/wdtk_authorities/authorities.resource.yaml."""
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+    from tracker.db import open_db
+
+    export = tmp_path / "all-authorities.csv"
+    export.write_text(
+        "Internal ID,Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,Notes,Created at,Updated at,Version\n"
+        "1,Aberdeen City Council,,aberdeen_city_council,local_council scotland ons:S12000033,,,,,2008-01-01 10:00:00 +0000,2024-01-01 10:00:00 +0000,7\n"
+        "2,Oakfield Primary School,,oakfield_primary,school,,,,,2010-01-01 10:00:00 +0000,2024-01-01 10:00:00 +0000,2\n"
+    )
+    enriched = tmp_path / "authorities.csv"
+    enriched.write_text(
+        "version,internal-id,name,short-name,url-name,tags,home-page,publication-scheme,disclosure-log,notes,created-at,updated-at,defunct,categories\n"
+        "3,77,NHS Lothian,,nhs_lothian,NHSScotland|health,https://example.org,,,,2008-01-01,2024-01-01,False,NHSScotland\n"
+        "1,78,Harlow Academy Trust,,harlow_trust,academy_trust|school,,,,,2012-01-01,2024-01-01,False,\n"
+    )
+    db_path = tmp_path / "a.db"
+    runner = CliRunner()
+    for path in (export, enriched):
+        result = runner.invoke(cli, ["--db", str(db_path), "authorities", "import", str(path), "--site", "https://www.whatdotheyknow.com"])
+        assert result.exit_code == 0, result.output
+    rows = {row["url_name"]: row for row in open_db(db_path).query("select * from authorities")}
+    assert rows["aberdeen_city_council"]["regime"] == "foisa"
+    assert rows["nhs_lothian"]["regime"] == "foisa" and rows["nhs_lothian"]["tags"] == "NHSScotland health"
+    assert rows["oakfield_primary"]["regime"] == "foia" and rows["harlow_trust"]["tags"] == "academy_trust school"
+    assert rows["aberdeen_city_council"]["id"] == "www.whatdotheyknow.com/body/aberdeen_city_council"
+    missing_site = runner.invoke(cli, ["--db", str(db_path), "authorities", "import", str(export)])
+    assert missing_site.exit_code == 2 and "needs --site" in missing_site.output
+    not_csv = tmp_path / "x.csv"
+    not_csv.write_text("a,b\n1,2\n")
+    bad = runner.invoke(cli, ["--db", str(db_path), "authorities", "import", str(not_csv), "--site", "https://x.org"])
+    assert bad.exit_code == 1 and "not an Alaveteli authorities CSV" in bad.stderr
+
+
+def test_imported_tags_reach_the_deadlines_of_a_page_without_its_json(tmp_path):
+    """The page carries no tags; the school rule comes from the authorities import."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+    from tracker.db import open_db
+    from tracker.deadlines import UK
+
+    csv_file = tmp_path / "bodies.csv"
+    csv_file.write_text("Name,URL name,Tags\nExample City Council,example_city_council,school\n")
+    page = tmp_path / "page.html"
+    page.write_bytes((Path(__file__).parent / "fixtures" / "synthetic" / "synthetic_request_page_wdtk.html").read_bytes())
+    db_path = tmp_path / "s.db"
+    runner = CliRunner()
+    site = ["--site", "https://www.whatdotheyknow.com"]
+    assert runner.invoke(cli, ["--db", str(db_path), "authorities", "import", str(csv_file), *site]).exit_code == 0
+    assert runner.invoke(cli, ["--db", str(db_path), "import", str(page)]).exit_code == 0
+    row = open_db(db_path)["requests"].get("www.whatdotheyknow.com/request/number_of_parking_fines_issued_i")
+    assert row["very_overdue_date"] == UK.add_working_days(date(2024, 1, 8), 60).isoformat()
+    assert row["due_date"] == UK.add_working_days(date(2024, 1, 8), 20).isoformat()

@@ -40,24 +40,31 @@ def _scottish(tags: list[str]) -> bool:
     return any("scotland" in tag.lower() or "scottish" in tag.lower() for tag in tags)
 
 
+def _column(name: str) -> str:
+    """``URL name``, ``url-name`` and ``url_name`` are one column (the raw export and the
+    enriched mySociety dataset name them differently)."""
+    return " ".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
+
+
 def parse_authorities_csv(content: bytes | str, site_id: str, site_regime: str = DEFAULT_REGIME) -> list[Authority]:
-    """The bodies of an all-authorities.csv; rows without a URL name are skipped."""
+    """The bodies of an all-authorities.csv (or the enriched dataset); rows without a URL name
+    are skipped. Tags are space-separated in the export, pipe-separated in the dataset."""
     reader = csv.DictReader(io.StringIO(_text(content), newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    header = [_column(name) for name in reader.fieldnames or []]
+    missing = [column for column in REQUIRED_COLUMNS if _column(column) not in header]
     if missing:
         raise AuthoritiesCsvError(f"not an Alaveteli authorities CSV (no {', '.join(missing)} column)")
     reader.fieldnames = header
     bodies = []
     for row in reader:
-        url_name = (row.get("URL name") or "").strip()
+        url_name = (row.get("url name") or "").strip()
         if not url_name:
             continue
-        tags = (row.get("Tags") or "").split()
+        tags = (row.get("tags") or "").replace("|", " ").split()
         regime = "foisa" if site_regime in ("foisa", "eisr") or _scottish(tags) else site_regime
         bodies.append(Authority(
             id=f"{site_id}/body/{url_name}", site_id=site_id, url_name=url_name,
-            name=(row.get("Name") or url_name).strip(), tags=tags, regime=regime,
+            name=(row.get("name") or url_name).strip(), tags=tags, regime=regime,
         ))
     return bodies
 

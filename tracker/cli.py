@@ -12,12 +12,13 @@ import click
 from tracker import follow as following
 from tracker import offline
 from tracker import poll as polling
+from tracker import authorities as authorities_module
 from tracker import email_import, late, publish
 from tracker.config import ConfigError, load_config
 from tracker.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli_reading import classify_command, evaluate_command
 from tracker.context import Context, pass_context
-from tracker.model import site_id_for
+from tracker.model import base_url_for, site_id_for
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -242,6 +243,50 @@ def _starts_like_mail(path: Path) -> bool:
     except OSError:
         return False
     return head.startswith(b"From ") or bool(re.match(rb"^[A-Za-z-]+: ", head))
+
+
+@cli.group()
+def authorities() -> None:
+    """Public authorities: names, tags and legal regime (Scottish bodies FOISA, schools)."""
+
+
+@authorities.command("import")
+@click.argument("source", required=False)
+@click.option("--site", "site_url", help="The site a local CSV belongs to, e.g. https://www.whatdotheyknow.com.")
+@pass_context
+def authorities_import(context: Context, source: str | None, site_url: str | None) -> None:
+    """Import all-authorities.csv: a local file (with --site), a site's URL, or every followed site.
+
+    Without SOURCE, each followed site's /body/all-authorities.csv is fetched (conditional GET).
+    Also accepts mySociety's enriched authorities dataset (url-name, pipe-separated tags).
+    """
+    db = context.db
+    try:
+        if source and not source.startswith(("http://", "https://")):
+            if not site_url:
+                raise click.UsageError("a local CSV needs --site (the site it lists the bodies of)")
+            content = Path(source).read_bytes()
+            site_id, base = site_id_for(site_url), base_url_for(site_url)
+            count = authorities_module.import_authorities_csv(db, content, site_id, base)
+            click.echo(f"{source}: {count} authorities for {site_id}", err=True)
+            return
+        if source:
+            with db.atomic():
+                db["sites"].insert({"id": site_id_for(source), "base_url": base_url_for(source), "regime": "foia"}, ignore=True)
+        with context.client(extra_hosts={site_id_for(source)} if source else set()) as client:
+            result = authorities_module.refresh(db, client)
+    except OSError as error:
+        raise click.ClickException(f"{source}: {error.strerror or error}") from None
+    except authorities_module.AuthoritiesCsvError as error:
+        raise click.ClickException(f"{source}: {error}") from None
+    for line in result.errors:
+        click.echo(f"error: {line}", err=True)
+    for site_id, count in sorted(result.imported.items()):
+        click.echo(f"{site_id}: {count} authorities", err=True)
+    for site_id in result.unchanged:
+        click.echo(f"{site_id}: unchanged since the last import", err=True)
+    if result.errors and not (result.imported or result.unchanged):
+        sys.exit(1)
 
 
 @cli.command()

@@ -566,6 +566,20 @@ def iter_request_ids(db: sqlite_utils.Database) -> Iterator[str]:
 # Reading a thread back
 
 
+def complete_authority(db: sqlite_utils.Database, thread: Thread) -> Thread:
+    """Give the thread's authority the tags and regime stored for it (from an authorities
+    import or an earlier .json) when the page did not carry them: they decide the school rule
+    and FOISA."""
+    if thread.authority is None:
+        return thread
+    row = _get(db, "authorities", thread.authority.id)
+    if row:
+        if not thread.authority.tags and row["tags"]:
+            thread.authority.tags = row["tags"].split()
+        thread.authority.regime = thread.authority.regime or row["regime"]
+    return thread
+
+
 def load_thread(db: sqlite_utils.Database, request_id: str) -> Thread | None:
     """A stored thread as the model objects it was saved from (visible messages only)."""
     request = _get(db, "requests", request_id)

@@ -68,7 +68,7 @@ def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = N
             database.set_fetch_error(db, json_fetch, str(error))
     observed_at = iso(now or datetime.now(timezone.utc))
     with db.atomic():
-        result = database.save_thread(db, enrich(thread), observed_at)
+        result = database.save_thread(db, enrich(database.complete_authority(db, thread)), observed_at)
         db["follows"].insert(
             {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
             ignore=True,
@@ -102,7 +102,7 @@ def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = N
     )
     rekey(thread, request_id)
     with db.atomic():
-        return database.save_thread(db, enrich(thread), iso(now or datetime.now(timezone.utc)))
+        return database.save_thread(db, enrich(database.complete_authority(db, thread)), iso(now or datetime.now(timezone.utc)))
 
 
 def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
@@ -136,7 +136,7 @@ def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int
                 problems.append(f"{row['url']}: {error}")
                 continue
             rekey(thread, row["id"])
-            yield enrich(thread)
+            yield enrich(database.complete_authority(db, thread))
 
     rebuilt = len(database.save_threads(db, rebuilt_threads(), observed_at))
     return rebuilt, problems

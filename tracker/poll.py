@@ -321,6 +321,7 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
         thread.warnings.append(f"page is for {thread.id}, saved under {request_id}")
         rekey(thread, request_id)
     sources = {"page_sha256": page_sha, "json_sha256": json_sha}
+    database.complete_authority(db, thread)
     result = database.save_thread(db, enrich(thread, london_today(now)), iso(now), sources)
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))
     return _finish(db, row, now, outcome)

@@ -246,8 +246,9 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                     extra.update({"ETag": etag, "Last-Modified": formatdate(route.last_modified, usegmt=True)})
                     if _not_modified(headers, etag, route.last_modified):
                         status, body = 304, b""
-            self._answer(status, content_type, extra, body, send_body)
+            # Logged before answering, so that whoever got the answer finds it in the log.
             site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time()))
+            self._answer(status, content_type, extra, body, send_body)
 
         def _answer(self, status: int, content_type: str, extra: dict[str, str], body: bytes, send_body: bool,
                     *, sent: int | None = None) -> None:
@@ -263,15 +264,15 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
 
         def _misbehave(self, fault: Fault, parts, headers: dict[str, str], send_body: bool) -> None:
             """Answer as a failing site would (see tracker.demo.faults)."""
-            status = fault.status
+            status = {"reset": 0, "timeout": 0}.get(fault.kind, fault.status)
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time(),
+                                       fault=fault.kind))
             if fault.kind == "reset":
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
-                status = 0
             elif fault.kind == "timeout":
                 time.sleep(fault.delay)
                 self.close_connection = True
-                status = 0
             elif fault.kind == "truncate":
                 self._answer(200, HTML, {}, fault.body, send_body, sent=len(fault.body) // 2)
                 self.wfile.flush()
@@ -279,8 +280,6 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
             else:
                 self._answer(status, fault.content_type, dict(fault.headers), fault.body, send_body)
-            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time(),
-                                       fault=fault.kind))
 
     return Handler
 
