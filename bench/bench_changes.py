@@ -5,7 +5,7 @@ by date windows), polls everything once, adds a message to 1% of the threads, po
 prints what each poll cost in requests by kind. Target: the second poll fetches only the changed
 threads' pages (plus feeds), and unchanged threads cost no page fetch.
 
-    .venv/bin/python bench/bench_changes.py [--threads 10000] [--changed 0.01]
+    .venv/bin/python -m bench.bench_changes [--threads 10000] [--changed 0.01]
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from scrapers.http import PoliteClient  # noqa: E402
-from tracker import follow as following  # noqa: E402
-from tracker import poll as polling  # noqa: E402
-from tracker.db import open_db  # noqa: E402
-from tracker.demo import DemoSite  # noqa: E402
-from tracker.demo.corpus import build_corpus  # noqa: E402
-from tracker.model import INCOMING, Message  # noqa: E402
+from bench.common import write_result
+from scrapers.http import PoliteClient
+from tracker import follow as following
+from tracker import poll as polling
+from tracker.db import open_db
+from tracker.demo import DemoSite
+from tracker.demo.corpus import build_corpus
+from tracker.model import INCOMING, Message
 
 
 def kind_of(path: str) -> str:
@@ -100,6 +99,11 @@ def main() -> int:
         new = db["messages"].count_where("id like ?", [f"{site.host}/incoming-9000%"])
         print(f"new messages stored: {new} of {len(changed)}")
         ok = fetched_pages == changed_pages and new == len(changed) and db["requests"].count == len(site.threads)
+        write_result("bench_changes", {
+            "threads": len(site.threads), "changed": len(changed), "followed": db["requests"].count,
+            "follow": dict(follow_cost), "poll_1": dict(first_cost), "poll_2": dict(second_cost),
+            "poll_2_pages_of_unchanged_threads": len(fetched_pages - changed_pages), "ok": ok,
+        })
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

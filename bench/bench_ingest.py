@@ -15,7 +15,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench.common import table
+from bench.common import table, write_result
 from tracker.db import _annotation_row, _message_row, open_db, save_thread, save_threads
 from tracker.demo.corpus import build_corpus
 from tracker.demo.server import replicate
@@ -119,6 +119,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     result = measure(args.threads)
+    write_result("bench_ingest", result)
     print(json.dumps(result) if args.json else table([[k, v] for k, v in result.items()], ["ingest", "value"]))
     return 0 if result["ratio"] <= result["target"] else 1
 

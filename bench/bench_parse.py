@@ -10,7 +10,7 @@ import sys
 
 from bs4 import BeautifulSoup
 
-from bench.common import ROOT, best_of, table
+from bench.common import ROOT, best_of, table, write_result
 from scrapers.alaveteli import parse_request_page
 
 PAGES = sorted((ROOT / "tests" / "fixtures" / "wdtk_2019").glob("*.html"))
@@ -48,6 +48,7 @@ def measure() -> dict:
 
 def main() -> int:
     result = measure()
+    write_result("bench_parse", result)
     if "--json" in sys.argv:
         print(json.dumps(result))
     else:

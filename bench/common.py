@@ -49,3 +49,11 @@ def table(rows: list[list[object]], header: list[str]) -> str:
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     return "\n".join([line.format(*header), line.format(*("-" * w for w in widths))] + [line.format(*map(str, r)) for r in rows])
+
+
+def write_result(name: str, data: object) -> Path:
+    """Keep a bench's figures as bench/out/<name>.json for bench/run.py's summary."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    return path
