@@ -30,7 +30,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tracker import authorities, late, notify
+from tracker import authorities, late, notify, summaries
 from tracker import poll as polling
 from tracker.config import Config, ConfigError
 from tracker.context import Context
@@ -140,6 +140,7 @@ def late_check_job(db_path: str, config: Config, today: date | None = None) -> b
     def work(db: sqlite_utils.Database) -> tuple[bool, str]:
         day = today or london_today()
         report = late.check(db, day)
+        summaries.refresh(db)
         delivery = notify.deliver(db, config, today=day)
         summary = (f"{day}: {len(report.raised)} raised, {len(report.cleared)} cleared, {report.open_total} standing; "
                    f"{delivery.notified} notified")

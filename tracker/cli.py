@@ -302,13 +302,14 @@ def reparse(context: Context) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 to publish.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--public", is_flag=True, help="Let search engines index the pages (robots are blocked otherwise).")
 @pass_context
-def serve(context: Context, host: str, port: int) -> None:
+def serve(context: Context, host: str, port: int, public: bool) -> None:
     """Browse the database with Datasette (read-only), with metadata.yml."""
     if not Path(context.db_path).exists():
         raise click.ClickException(f"{context.db_path}: no such database; run 'foi-tracker follow' and 'poll' first")
     context.db  # create or migrate the schema before Datasette opens it read-only
-    publish.serve(context.db_path, host, port)
+    publish.serve(context.db_path, host, port, public=public)
 
 
 @cli.command()

@@ -224,6 +224,64 @@ TABLES: tuple[Table, ...] = (
         {"sha256": str, "encoding": str, "body": bytes},
         pk="sha256",
     ),
+    # Summaries: copies of the authority_response_times, response_time_bands and
+    # exemption_usage views, kept by tracker.summaries.refresh so that the league table, the
+    # canned queries and the charts answer at once on a large database.
+    Table(
+        "summary_authority_response_times",
+        {
+            "authority_id": str,
+            "authority": str,
+            "site_id": str,
+            "requests": int,
+            "answered": int,
+            "median_working_days_to_response": float,
+            "p90_working_days_to_response": int,
+            "mean_working_days_to_response": float,
+            "answered_on_time": int,
+            "share_on_time": float,
+            "decided": int,
+            "share_successful": float,
+            "share_partially_successful": float,
+            "share_not_held": float,
+            "share_refused": float,
+            "refreshed_at": str,
+        },
+        pk="authority_id",
+    ),
+    Table(
+        "summary_response_time_bands",
+        {
+            "authority_id": str,
+            "authority": str,
+            "band_order": int,
+            "band": str,
+            "min_working_days": int,
+            "max_working_days": int,
+            "requests": int,
+            "refreshed_at": str,
+        },
+        pk=("authority_id", "band_order"),
+    ),
+    Table(
+        "summary_exemption_usage",
+        {
+            "authority_id": str,
+            "authority": str,
+            "exemption_id": str,
+            "regime": str,
+            "provision": str,
+            "short_name": str,
+            "exemption_kind": str,
+            "messages": int,
+            "requests": int,
+            "share_of_requests": float,
+            "first_cited_at": str,
+            "last_cited_at": str,
+            "refreshed_at": str,
+        },
+        pk=("authority_id", "exemption_id"),
+    ),
 )
 
 TABLES_BY_NAME = {table.name: table for table in TABLES}
@@ -231,60 +289,261 @@ TABLES_BY_NAME = {table.name: table for table in TABLES}
 # Tables that hold bookkeeping or raw bytes, hidden in Datasette.
 INTERNAL_TABLES = ("fetch_bodies",)
 
-# Views for the published site and analysts. Percentiles are computed in the views with window
-# functions so that they stay correct as rows change; heavy aggregates can move to summary
-# tables refreshed by the daily job.
+# Views for the published site and analysts. Medians and percentiles are computed with window
+# functions so that they stay correct as rows change. "Today" in a view is SQLite's
+# date('now') (UTC). The heavy per-authority aggregates are also kept in the summary_* tables,
+# refreshed by tracker.summaries (the daily job and `serve`), which the league table and the
+# dashboard read.
+
+# A request in one of these states has no response to wait for, and in the inactive ones no
+# internal review either: the same lists as tracker.late, so the views agree with the flags.
+CLOSED_STATUSES = (
+    "successful", "partially_successful", "not_held", "rejected", "user_withdrawn", "gone_postal",
+    "error_message", "not_foi", "vexatious", "waiting_clarification",
+)
+INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi", "vexatious")
+# Request statuses that record the outcome of a request.
+DECIDED_STATUSES = ("successful", "partially_successful", "not_held", "rejected")
+# Bands of working days to the first substantive response: (order, label, lowest, highest).
+RESPONSE_TIME_BANDS: tuple[tuple[int, str, int | None, int | None], ...] = (
+    (1, "<=5", None, 5),
+    (2, "<=10", 6, 10),
+    (3, "<=15", 11, 15),
+    (4, "<=20", 16, 20),
+    (5, "<=40", 21, 40),
+    (6, ">40", 41, None),
+)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+def _band_case(column: str) -> str:
+    """SQL giving the band order of a number of working days."""
+    whens = " ".join(
+        f"when {column} <= {high} then {order}" for order, _, _, high in RESPONSE_TIME_BANDS if high is not None
+    )
+    return f"case {whens} else {RESPONSE_TIME_BANDS[-1][0]} end"
+
+
+def _bands_values() -> str:
+    """The bands as a VALUES list: (band_order, band, min_working_days, max_working_days)."""
+    def literal(value: int | None) -> str:
+        return "null" if value is None else str(value)
+
+    return ", ".join(
+        f"({order}, '{label}', {literal(low)}, {literal(high)})" for order, label, low, high in RESPONSE_TIME_BANDS
+    )
+
+
 VIEWS: dict[str, str] = {
-    "late_requests": """
+    "late_requests": f"""
 select
-  r.id as request_id, r.title, r.url, a.name as authority, u.name as requester,
-  r.status, r.site_status, r.sent_at, r.due_date, r.very_overdue_date
+  r.id as request_id, r.title, r.url, r.authority_id, a.name as authority,
+  r.user_id, u.name as requester, r.regime, r.status, r.site_status,
+  'response' as clock,
+  r.sent_at as clock_started_at,
+  r.due_date,
+  r.very_overdue_date,
+  cast(julianday(date('now')) - julianday(r.due_date) as integer) as days_overdue,
+  coalesce(r.very_overdue_date < date('now'), 0) as long_overdue,
+  (select f.working_days_overdue from flags f
+    where f.request_id = r.id and f.flag in ('late', 'very_late') and +f.cleared_on is null
+    order by f.id desc limit 1) as working_days_overdue,
+  (select min(f.raised_on) from flags f
+    where f.request_id = r.id and f.flag in ('late', 'very_late') and +f.cleared_on is null)
+    as flagged_on
 from requests r
 left join authorities a on a.id = r.authority_id
 left join users u on u.id = r.user_id
 where r.first_response_at is null
-  and r.due_date is not null
   and r.due_date < date('now')
-  and coalesce(r.status, r.site_status) in
-      ('waiting_response', 'waiting_response_overdue', 'waiting_response_very_overdue')
-""",
-    "authority_response_times": """
+  and coalesce(r.status, '') not in ({_sql_list(CLOSED_STATUSES)})
+union all
 select
-  a.id as authority_id, a.name as authority,
-  count(r.id) as requests,
-  count(r.first_response_at) as answered,
-  round(avg(r.working_days_to_response), 1) as mean_working_days_to_response,
-  round(1.0 * sum(r.answered_on_time) / nullif(count(r.answered_on_time), 0), 3) as share_on_time,
-  round(1.0 * sum(r.status in ('successful', 'partially_successful')) / count(r.id), 3)
-    as share_successful,
-  round(1.0 * sum(r.status = 'rejected') / count(r.id), 3) as share_refused,
-  round(1.0 * sum(r.status = 'not_held') / count(r.id), 3) as share_not_held
-from authorities a
-join requests r on r.authority_id = a.id
-group by a.id
+  r.id, r.title, r.url, r.authority_id, a.name, r.user_id, u.name, r.regime, r.status,
+  r.site_status,
+  'internal_review',
+  r.review_requested_at,
+  r.review_due_date,
+  null,
+  cast(julianday(date('now')) - julianday(r.review_due_date) as integer),
+  0,
+  (select f.working_days_overdue from flags f
+    where f.request_id = r.id and f.flag in ('review_late', 'review_very_late')
+      and +f.cleared_on is null
+    order by f.id desc limit 1),
+  (select min(f.raised_on) from flags f
+    where f.request_id = r.id and f.flag in ('review_late', 'review_very_late')
+      and +f.cleared_on is null)
+from requests r
+left join authorities a on a.id = r.authority_id
+left join users u on u.id = r.user_id
+where r.review_requested_at is not null
+  and r.review_responded_at is null
+  and r.review_due_date < date('now')
+  and coalesce(r.status, '') not in ({_sql_list(INACTIVE_STATUSES)})
+""",
+    "authority_response_times": f"""
+with ranked as (
+  select
+    authority_id, working_days_to_response as days,
+    row_number() over (partition by authority_id order by working_days_to_response) as rank,
+    count(*) over (partition by authority_id) as n
+  from requests
+  where authority_id is not null and working_days_to_response is not null
+),
+percentiles as (
+  select
+    authority_id,
+    avg(days) filter (where rank in ((n + 1) / 2, (n + 2) / 2)) as median,
+    max(days) filter (where rank = (9 * n + 9) / 10) as p90
+  from ranked
+  group by authority_id
+),
+counts as (
+  select
+    authority_id,
+    count(*) as requests,
+    count(first_response_at) as answered,
+    avg(working_days_to_response) as mean,
+    sum(answered_on_time) as on_time,
+    count(answered_on_time) as on_time_known,
+    sum(status in ({_sql_list(DECIDED_STATUSES)})) as decided,
+    sum(status = 'successful') as successful,
+    sum(status = 'partially_successful') as partially_successful,
+    sum(status = 'not_held') as not_held,
+    sum(status = 'rejected') as refused
+  from requests
+  where authority_id is not null
+  group by authority_id
+)
+select
+  c.authority_id, a.name as authority, a.site_id,
+  c.requests, c.answered,
+  round(p.median, 1) as median_working_days_to_response,
+  p.p90 as p90_working_days_to_response,
+  round(c.mean, 1) as mean_working_days_to_response,
+  c.on_time as answered_on_time,
+  round(1.0 * c.on_time / nullif(c.on_time_known, 0), 3) as share_on_time,
+  c.decided,
+  round(1.0 * c.successful / nullif(c.decided, 0), 3) as share_successful,
+  round(1.0 * c.partially_successful / nullif(c.decided, 0), 3) as share_partially_successful,
+  round(1.0 * c.not_held / nullif(c.decided, 0), 3) as share_not_held,
+  round(1.0 * c.refused / nullif(c.decided, 0), 3) as share_refused
+from counts c
+left join authorities a on a.id = c.authority_id
+left join percentiles p on p.authority_id = c.authority_id
+""",
+    "response_time_bands": f"""
+with bands (band_order, band, min_working_days, max_working_days) as (values {_bands_values()}),
+counted as (
+  select authority_id, {_band_case("working_days_to_response")} as band_order, count(*) as requests
+  from requests
+  where authority_id is not null and working_days_to_response is not null
+  group by authority_id, 2
+)
+select
+  c.authority_id, a.name as authority, b.band_order, b.band, b.min_working_days,
+  b.max_working_days, c.requests
+from counted c
+join bands b on b.band_order = c.band_order
+left join authorities a on a.id = c.authority_id
 """,
     "exemption_usage": """
+with cited as (
+  select
+    r.authority_id, me.exemption_id,
+    count(distinct m.id) as messages,
+    count(distinct r.id) as requests,
+    min(m.sent_at) as first_cited_at,
+    max(m.sent_at) as last_cited_at
+  from message_exemptions me
+  join messages m on m.id = me.message_id
+  join requests r on r.id = m.request_id
+  where coalesce(me.relied_on, 1) = 1
+  group by r.authority_id, me.exemption_id
+)
 select
-  a.id as authority_id, a.name as authority, e.id as exemption_id, e.regime, e.provision,
-  e.short_name, count(distinct m.id) as messages, count(distinct r.id) as requests
-from message_exemptions me
-join exemptions e on e.id = me.exemption_id
-join messages m on m.id = me.message_id
-join requests r on r.id = m.request_id
-left join authorities a on a.id = r.authority_id
-where me.relied_on = 1
-group by a.id, e.id
+  c.authority_id, a.name as authority, c.exemption_id, e.regime, e.provision, e.short_name,
+  e.kind as exemption_kind, c.messages, c.requests,
+  round(1.0 * c.requests / (select count(*) from requests t where t.authority_id = c.authority_id), 3)
+    as share_of_requests,
+  c.first_cited_at, c.last_cited_at
+from cited c
+left join authorities a on a.id = c.authority_id
+left join exemptions e on e.id = c.exemption_id
 """,
     "thread_timeline": """
 select
-  m.request_id, m.sent_at as at, 'message' as event, m.id as item_id, m.direction,
-  m.kind, m.outcome, m.author, substr(m.body_text, 1, 300) as excerpt, m.hidden_at
+  m.request_id,
+  m.sent_at as at,
+  coalesce(datetime(m.sent_at), m.sent_at) as sort_at,
+  'message' as event,
+  m.id as item_id,
+  m.position,
+  m.direction,
+  m.kind,
+  m.outcome,
+  case
+    when m.direction = 'outgoing' and m.sent_at = r.sent_at then 'sent'
+    when m.sent_at = r.first_response_at then 'first_response'
+    when m.direction = 'outgoing' and m.sent_at = r.review_requested_at then 'review_requested'
+    when m.sent_at = r.review_responded_at then 'review_responded'
+  end as milestone,
+  m.author,
+  substr(m.body_text, 1, 300) as excerpt,
+  (select group_concat(me.exemption_id, '; ') from message_exemptions me
+    where me.message_id = m.id and coalesce(me.relied_on, 1) = 1) as exemptions,
+  (select count(*) from attachments t where t.message_id = m.id) as attachments,
+  m.hidden_at
 from messages m
+join requests r on r.id = m.request_id
 union all
 select
-  n.request_id, n.created_at as at, 'annotation' as event, n.id as item_id, null, null, null,
-  n.author, substr(n.body_text, 1, 300), n.hidden_at
+  n.request_id, n.created_at, coalesce(datetime(n.created_at), n.created_at), 'annotation', n.id,
+  null, null, null, null, null, n.author, substr(n.body_text, 1, 300), null, 0, n.hidden_at
 from annotations n
-order by 1, 2
+union all
+select
+  r.id, r.due_date, r.due_date || ' 23:59:59', 'deadline', r.id || '#due', null, null, null,
+  null, 'due', null, 'Response due (statutory deadline)', null, 0, null
+from requests r where r.due_date is not null
+union all
+select
+  r.id, r.very_overdue_date, r.very_overdue_date || ' 23:59:59', 'deadline',
+  r.id || '#long_overdue', null, null, null, null, 'long_overdue', null,
+  'Long overdue after this day', null, 0, null
+from requests r where r.very_overdue_date is not null
+union all
+select
+  r.id, r.review_due_date, r.review_due_date || ' 23:59:59', 'deadline', r.id || '#review_due',
+  null, null, null, null, 'review_due', null, 'Internal review due', null, 0, null
+from requests r where r.review_due_date is not null
+union all
+select
+  f.request_id, f.raised_on, f.raised_on || ' 23:59:59', 'flag_raised', f.id, null, null, f.flag,
+  null, null, null, 'Flagged ' || f.flag || ' (due ' || coalesce(f.due_date, '?') || ')', null, 0,
+  null
+from flags f
+union all
+select
+  f.request_id, f.cleared_on, f.cleared_on || ' 23:59:59', 'flag_cleared', f.id, null, null,
+  f.flag, null, null, null, 'Flag ' || f.flag || ' cleared', null, 0, null
+from flags f where f.cleared_on is not null
+order by 1, 3, 6
+""",
+    "status_disagreements": """
+select
+  r.id as request_id, r.title, r.url, r.authority_id, a.name as authority,
+  r.status, r.site_status,
+  (r.site_status = 'waiting_classification') as site_unknown,
+  case when r.site_status = 'waiting_classification' then 'site_unknown' else 'differs' end
+    as disagreement,
+  r.due_date, r.site_due_date, r.last_polled_at
+from requests r
+left join authorities a on a.id = r.authority_id
+where r.status is not null and r.site_status is not null and r.status != r.site_status
 """,
 }
