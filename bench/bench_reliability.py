@@ -25,7 +25,7 @@ def main() -> int:
     faults = fault_run(args.fetches, rate=args.rate, seed=11)
     fault_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    crashes = crash_run(args.kills, copies=10, window=(0.4, 2.5), seed=5)
+    crashes = crash_run(args.kills, copies=10, window=(0.4, 2.5), seed=5, changing=0.05)
     crash_seconds = time.perf_counter() - started
 
     print(table([

@@ -23,11 +23,11 @@ def test_fault_run_stores_every_message_exactly_once_and_records_every_failure()
 
 
 def test_crash_run_poller_killed_mid_save_loses_and_duplicates_nothing():
-    result = crash_run(6, copies=3, seed=3)
+    result = crash_run(6, copies=3, seed=3, changing=0.05)
     assert result.kills == 6
     assert set(result.integrity) == {"ok"} and len(result.integrity) == 7
     assert result.half_saved == []  # one transaction per thread: whole or absent after every kill
     assert result.duplicates == 0
     assert result.equal_to_uninterrupted
-    assert (result.threads, result.messages) == (153, 528)
-    assert any(0 < saved < 153 for saved in result.saved_at_kills)  # kills struck mid-run
+    assert result.threads == 153 and result.messages > 528  # new replies arrived between kills
+    assert sum(saved < 153 for saved in result.saved_at_kills) >= 3  # most kills struck with work still to do

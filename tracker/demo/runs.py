@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -153,7 +153,7 @@ class CrashRunResult:
     equal_to_uninterrupted: bool
     threads: int
     messages: int
-    saved_at_kills: list[int] = field(default_factory=list)  # threads saved when each kill struck
+    saved_at_kills: list[int] = field(default_factory=list)  # threads up to date when each kill struck
 
     @property
     def ok(self) -> bool:
@@ -172,10 +172,14 @@ from requests r order by r.id
 
 
 def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4, 1.5), seed: int = 3,
-              today: date = date(2026, 11, 20), folder: Path | None = None) -> CrashRunResult:
+              changing: float = 0.0, today: date = date(2026, 11, 20), folder: Path | None = None) -> CrashRunResult:
     """Kill the poller (a real ``foi-tracker poll`` process) with SIGKILL ``kills`` times at random
     points, check the database after each kill, then let it finish and compare it with an
-    uninterrupted run."""
+    uninterrupted run of the site as it ends.
+
+    With ``changing``, that share of the threads gets a new message before each round, so every
+    run has saving to do; a thread is then whole if it holds any state the site has shown.
+    """
     import os
     import random
     import signal
@@ -191,7 +195,7 @@ def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4
         folder = folder or Path(scratch)
         site = DemoSite(today, copies=copies).start()
         try:
-            truth = {thread.id: {m.id for m in thread.messages} for thread in site.threads}
+            shown = {thread.id: [frozenset(m.id for m in thread.messages)] for thread in site.threads}
             urls = [f"{site.base_url}/request/{thread.slug}" for thread in site.threads]
 
             def command(db_path: Path, *args: str) -> list[str]:
@@ -200,10 +204,11 @@ def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4
             reference, crashed = folder / "reference.db", folder / "crashed.db"
             for path in (reference, crashed):
                 subprocess.run(command(path, "follow", *urls), check=True, capture_output=True)
-            subprocess.run(command(reference, "poll", "--all"), check=True, capture_output=True)
 
             integrity, half_saved, saved_at_kills = [], [], []
-            for _ in range(kills):
+            for round_number in range(kills):
+                if changing:
+                    _add_messages(site, rng, changing, round_number, shown)
                 process = subprocess.Popen(command(crashed, "poll", "--all"), stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
                 time.sleep(rng.uniform(*window))
@@ -215,10 +220,12 @@ def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4
                     for request_id, message_id in connection.execute("select request_id, id from messages"):
                         stored.setdefault(request_id, set()).add(message_id)
                 for request_id, ids in stored.items():
-                    if ids != truth.get(request_id):
+                    if frozenset(ids) not in shown.get(request_id, []):
                         half_saved.append(request_id)
-                saved_at_kills.append(len(stored))
+                # Threads up to date with the site when the kill struck (the rest were still to do).
+                saved_at_kills.append(sum(frozenset(stored.get(t, ())) == states[-1] for t, states in shown.items()))
             subprocess.run(command(crashed, "poll", "--all"), check=True, capture_output=True)
+            subprocess.run(command(reference, "poll", "--all"), check=True, capture_output=True)
             with sqlite3.connect(crashed) as connection:
                 integrity.append(connection.execute("pragma integrity_check").fetchone()[0])
             crashed_db, reference_db = open_db(crashed), open_db(reference)
@@ -237,3 +244,20 @@ def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4
             )
         finally:
             site.stop()
+
+
+def _add_messages(site, rng, share: float, round_number: int, shown: dict[str, list[frozenset[str]]]) -> None:
+    """New replies arrive in a share of the threads (the site's pages, .json and feeds change)."""
+    from datetime import timedelta
+
+    from tracker.model import Message
+
+    for n, thread in enumerate(rng.sample(site.threads, max(1, int(len(site.threads) * share)))):
+        last = max(m.sent_at for m in thread.messages if m.sent_at)
+        sent = (datetime.fromisoformat(last) + timedelta(days=1)).isoformat()
+        site.add_message(thread.slug, Message(
+            id=f"{site.host}/incoming-{800_000_000 + round_number * 100_000 + n}", direction=INCOMING, sent_at=sent,
+            author=thread.authority.name if thread.authority else None,
+            body_text=f"Further to our reply, we enclose the corrected figures (update {round_number}).",
+            event_type="response"))
+        shown[thread.id].append(frozenset(m.id for m in thread.messages))
