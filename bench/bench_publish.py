@@ -24,7 +24,7 @@ from pathlib import Path
 
 from datasette.utils import tilde_encode
 
-from bench.common import OUT, table
+from bench.common import OUT, peak_rss_mb, table
 from tracker import publish, summaries
 from tracker.db import open_db
 
@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"requests": counts[0], "messages": counts[1], "flags": counts[2], **timings, "results": results}
     failed = [label for label, r in results.items() if r["target_ms"] and r["median_ms"] > r["target_ms"]]
     report["ok"] = not failed
+    report["peak_mb"] = round(peak_rss_mb(), 1)  # this process: Datasette, SQLite's cache, the queries
     text = "\n".join([
         f"{counts[0]:,} requests, {counts[1]:,} messages, {counts[2]:,} flags; "
         + ", ".join(f"{key[:-2].replace('_', ' ')} {value} s" for key, value in timings.items()),
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("ok" if r["median_ms"] <= r["target_ms"] else "SLOW") if r["target_ms"] else ""]
                for label, r in results.items()],
               ["what", "first ms", "median ms", "max ms", "target ms", ""]),
+        f"peak memory of this process: {report['peak_mb']} MB",
     ])
     (OUT / f"publish_{args.requests}.txt").write_text(text + "\n")
     (OUT / f"publish_{args.requests}.json").write_text(json.dumps(report, indent=2) + "\n")
