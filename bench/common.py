@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -25,24 +22,9 @@ def best_of(function: Callable[[], object], repeat: int = 5) -> float:
     return min(times)
 
 
-def median_of(function: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def in_fresh_process(module: str, *args: str) -> dict:
-    """Run ``python -m module args`` and return the JSON object it prints last."""
-    result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def table(rows: list[list[object]], header: list[str]) -> str:
