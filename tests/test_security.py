@@ -44,3 +44,48 @@ def test_links_in_pages_listings_and_letters_are_never_followed_off_site(tmp_pat
         assert {row["slug"] for row in db.query("select slug from requests")} == {"own_request", "moved"}
         assert f"host {other.host} is not in the allowed hosts" in result.stderr
         assert db["messages"].count == 1
+
+
+def test_canned_query_parameters_are_bound_never_formatted_into_sql(tmp_path):
+    """Datasette binds :named parameters; no canned query builds SQL from a value."""
+    import asyncio
+    import re
+
+    import yaml
+
+    from tracker import publish
+
+    metadata = yaml.safe_load(publish.METADATA.read_text())
+    queries = metadata["databases"]["*"]["queries"]
+    assert len(queries) >= 7
+    for name, query in queries.items():
+        sql = query["sql"]
+        assert not re.search(r"\{[a-z_]+\}|%s|%\([a-z_]+\)s", sql), name  # no formatting placeholders
+        for parameter in query.get("params", []):
+            assert f":{parameter}" in sql, (name, parameter)
+
+    db_path = tmp_path / "x.db"
+    from tracker.db import open_db, save_thread
+    from tests.test_db import make_thread
+
+    save_thread(open_db(db_path), make_thread(), "2024-02-01T00:00:00+00:00")
+    datasette = publish.make_datasette(db_path)
+    hostile = ["' or 1=1 --", "x'; drop table requests; --", '" or ""="', "%' union select id, url, title from requests --"]
+
+    async def rows(name: str, query: dict, value: str):
+        params = {parameter: value for parameter in query.get("params", [])}
+        response = await datasette.client.get(f"/x/{name}.json", params={**params, "_shape": "array"})
+        assert response.status_code == 200, (name, value, response.text[:200])
+        return response.json()
+
+    async def run_all():
+        for name, query in queries.items():
+            if not query.get("params"):
+                continue
+            harmless = await rows(name, query, "zz-matches-nothing-zz")
+            for value in hostile:
+                assert len(await rows(name, query, value)) == len(harmless), (name, value)
+
+    asyncio.run(run_all())
+    db = open_db(db_path)
+    assert db["requests"].count == 1 and "requests" in db.table_names()

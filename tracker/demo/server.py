@@ -1,12 +1,14 @@
-"""A small Alaveteli-like web site on 127.0.0.1, for ``foi-tracker demo`` and the tests.
+"""A small Alaveteli-like web site on 127.0.0.1, for ``foi-tracker demo``, the tests and bench/.
 
-``SampleSite`` serves fixed routes (path -> body) with the HTTP behaviour a polite scraper relies
-on: strong ETags, Last-Modified, 304 answers to conditional requests, Content-Length, 404 for
-anything unknown. Routing looks at the path only, so ``/request/x?unfold=1`` is the
-``/request/x`` route; listings are the exception, with one body per ``?page=N``.
+``SampleSite`` serves fixed routes (path -> body) and dynamic handlers (a path prefix -> a
+function of the path and query) with the HTTP behaviour a polite scraper relies on: strong
+ETags, Last-Modified, 304 answers to conditional requests, Content-Length, 404 for anything
+unknown. Fixed routes ignore the query, so ``/request/x?unfold=1`` is the ``/request/x`` route.
+A ``fault_hook`` can make it misbehave (see ``tracker.demo.faults``).
 
 ``DemoSite`` fills a ``SampleSite`` with the bundled corpus, rendered for the real host:port
-once the server is listening.
+once the server is listening: request pages and their .json, listings with Alaveteli's cap and
+date-window search, JSON feeds, the authorities CSV and robots.txt.
 """
 
 from __future__ import annotations
