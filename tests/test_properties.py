@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from tracker.deadlines import SCOTLAND, UK
 
 PAGE = (Path(__file__).parent / "fixtures" / "wdtk_2019" / "88721.html").read_bytes()
 URL = "https://www.whatdotheyknow.com/request/refused_call_in_request_160361ou"
-QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# FOI_PROPERTY_EXAMPLES=5000 for a thorough run; CI keeps to 150 examples a property.
+QUICK = settings(max_examples=int(os.environ.get("FOI_PROPERTY_EXAMPLES", "150")), deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow])
 
 
 def parses_or_page_error(parse, content, url=URL) -> None:
@@ -95,3 +98,47 @@ def test_adding_working_days_is_monotonic(start, a, b):
 def test_the_uk_calendar_has_every_scottish_holiday(day):
     if not SCOTLAND.is_working_day(day):
         assert not UK.is_working_day(day)
+
+
+KINDS = {
+    "request", "follow_up", "clarification", "internal_review_request", "withdrawal", "acknowledgement",
+    "auto_reply", "clarification_request", "fees_notice", "extension_notice", "delay_notice", "response",
+    "internal_review_response", "other",
+}
+OUTCOMES = {None, "successful", "partially_successful", "not_held", "refused", "upheld", "overturned", "partially_overturned"}
+letters = st.text(max_size=2000) | st.lists(
+    st.sampled_from([
+        "section 40(2)", "s.43", "regulation 12(5)(e)", "we do not hold", "withheld", "internal review",
+        "Dear Sir", "\n\n", "> quoted", "-----Original Message-----", "FOI2015/07957", "£450", "12 March 2024",
+        "out of office", "upheld", "20 working days", "FOISA", "EIR", "s 12", "partially", "\u202e", "\x00",
+    ]),
+    max_size=40,
+).map(" ".join)
+
+
+@QUICK
+@given(letters, st.sampled_from(["incoming", "outgoing"]), st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=3))
+def test_classifier_gives_a_taxonomy_kind_and_never_raises(text, direction, headers):
+    from tracker.classify import classify_text
+
+    message = classify_text(text, headers, direction)
+    assert message.kind in KINDS
+    assert message.outcome in OUTCOMES
+    assert 0.0 <= message.confidence <= 1.0
+    assert (message.outcome is None) == (message.kind not in ("response", "internal_review_response"))
+
+
+@QUICK
+@given(letters)
+def test_extractor_returns_normalised_known_shapes_and_never_raises(text):
+    import re
+
+    from tracker.extract import extract
+
+    found = extract(text)
+    for citation in found.citations:
+        assert re.fullmatch(r"(FOIA s\.|FOISA s\.|EIR reg )\d{1,2}[A-Z]?(\([0-9A-Za-z]{1,4}\))*", citation.exemption_id), citation
+    for day in found.stated_dates.values():
+        assert date.fromisoformat(day)
+    assert found.cost_limit is None or found.cost_limit > 0
+    assert len(found.authority_refs) == len(set(found.authority_refs))
