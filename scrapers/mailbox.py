@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-__all__ = ["Email", "MailItem", "RequestAddress", "iter_mail", "read_email", "request_address"]
+__all__ = ["Email", "MailItem", "RequestAddress", "iter_mail", "looks_like_email", "read_email", "request_address"]
 
 
 @dataclass
@@ -194,7 +194,7 @@ def iter_mail(path: Path) -> Iterator[MailItem]:
         yield MailItem(str(path), error="not an mbox: it does not start with a 'From ' line")
     else:
         content = path.read_bytes()
-        if not _looks_like_email(content):
+        if not looks_like_email(content):
             yield MailItem(str(path), error="not an e-mail: no header lines at the start")
         else:
             yield MailItem(str(path), content)
@@ -210,7 +210,7 @@ def _mbox(path: Path) -> Iterator[MailItem]:
             except Exception as error:  # a damaged entry must not stop the others
                 yield MailItem(label, error=f"unreadable message ({error})")
                 continue
-            if _looks_like_email(content):
+            if looks_like_email(content):
                 yield MailItem(label, content)
             else:
                 yield MailItem(label, error="corrupt message: no header lines")
@@ -228,13 +228,18 @@ def _maildir(path: Path) -> Iterator[MailItem]:
             yield MailItem(label, error=f"unreadable message ({error})")
 
 
-_HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?", re.MULTILINE)
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,60}:[ \t]")
+_MAIL_HEADERS = (b"from:", b"subject:", b"date:", b"message-id:", b"received:", b"to:", b"mime-version:")
 
 
-def _looks_like_email(content: bytes) -> bool:
-    """At least one header line (``Name: value``) among the first lines."""
-    head = content.lstrip()[:2000]
-    return bool(_HEADER_LINE.match(head)) or head.startswith(b"From ") and bool(_HEADER_LINE.search(head))
+def looks_like_email(content: bytes) -> bool:
+    """Text that opens with a block of RFC 822 headers (or an mbox ``From `` line and then
+    headers), at least two of them ones every mail has."""
+    head = content.lstrip()[:4096].replace(b"\r\n", b"\n")
+    block = head.split(b"\n\n", 1)[0].split(b"\n")
+    if len(block) < 2 or not _HEADER_LINE.match(block[0]) and not block[0].startswith(b"From "):
+        return False
+    return sum(1 for line in block if line.lower().startswith(_MAIL_HEADERS)) >= 2
 
 
 # --------------------------------------------------------------------------------------------

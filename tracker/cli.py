@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 from tracker import follow as following
 from tracker import offline
 from tracker import poll as polling
+from scrapers.mailbox import looks_like_email
 from tracker import authorities as authorities_module
 from tracker import email_import, late, publish
 from tracker.config import ConfigError, load_config
@@ -239,10 +239,9 @@ def _starts_like_mail(path: Path) -> bool:
     """An mbox without the suffix, or an e-mail saved under another name."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(200)
+            return looks_like_email(handle.read(4096))
     except OSError:
         return False
-    return head.startswith(b"From ") or bool(re.match(rb"^[A-Za-z-]+: ", head))
 
 
 @cli.group()

@@ -7,33 +7,21 @@ the database.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import click
 
-from scrapers.mailbox import read_email
+from scrapers.mailbox import looks_like_email, read_email
 from tracker.classify import classify_text
 from tracker.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
 from tracker.model import INCOMING, OUTGOING, Message
 
 __all__ = ["classify_command", "evaluate_command"]
 
-_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,60}:[ \t]")
-_MAIL_HEADERS = (b"from:", b"subject:", b"date:", b"message-id:", b"received:", b"to:", b"mime-version:")
-
-
 def _looks_like_email(name: str, content: bytes) -> bool:
     """An .eml file, or text that opens with a block of RFC 822 headers."""
-    if name.lower().endswith((".eml", ".msg.txt")):
-        return True
-    head = content[:4096].replace(b"\r\n", b"\n")
-    block = head.split(b"\n\n", 1)[0].split(b"\n")
-    if len(block) < 2 or not _HEADER_LINE.match(block[0]) and not block[0].startswith(b"From "):
-        return False
-    known = sum(1 for line in block if line.lower().startswith(_MAIL_HEADERS))
-    return known >= 2
+    return name.lower().endswith((".eml", ".msg.txt")) or looks_like_email(content)
 
 
 def _read(source: str) -> bytes:

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from tracker.exemptions import known_ids, reference_rows
-from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant
+from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant, iso
 from tracker.schema import TABLES, VIEWS, Table
 
 SOURCE_PAGE = "page"
@@ -29,7 +29,7 @@ SOURCE_EMAIL = "email"
 
 def utcnow() -> str:
     """Now, as the ISO 8601 instant every bookkeeping column uses."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return iso(datetime.now(timezone.utc))
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -22,8 +22,7 @@ import sqlite_utils
 
 from scrapers.mailbox import Email, iter_mail, read_email, request_address
 from tracker import db as database
-from tracker.follow import iso
-from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User, instant
+from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User, instant, iso
 from tracker.pipeline import enrich
 
 EMAIL_SITE = Site("email", "mailto:", "E-mail correspondence", "foia")

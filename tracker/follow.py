@@ -18,7 +18,7 @@ import sqlite_utils
 from scrapers import alaveteli
 from scrapers.http import FetchError, PoliteClient
 from tracker import db as database
-from tracker.model import base_url_for, site_id_for
+from tracker.model import base_url_for, iso, site_id_for
 
 LISTING_CAP = 500
 PER_PAGE = 25
@@ -27,10 +27,6 @@ EARLIEST = date(2007, 1, 1)  # before the first Alaveteli site opened
 
 class FollowError(ValueError):
     """A URL that cannot be followed; str() is one line naming it."""
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _ensure_site(db: sqlite_utils.Database, url: str) -> str:

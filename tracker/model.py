@@ -27,6 +27,11 @@ def instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def iso(moment: datetime) -> str:
+    """An instant as the ISO 8601 text every bookkeeping column uses (UTC, whole seconds)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def base_url_for(url: str) -> str:
     """``scheme://host[:port]`` of a URL."""
     parts = urlsplit(url)

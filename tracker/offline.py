@@ -16,8 +16,7 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from tracker import db as database
-from tracker.follow import iso
-from tracker.model import Thread, site_id_for
+from tracker.model import Thread, iso, site_id_for
 from tracker.pipeline import enrich
 
 

@@ -27,9 +27,9 @@ import sqlite_utils
 from scrapers import alaveteli
 from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker import db as database
-from tracker.follow import follow, iso
+from tracker.follow import follow
 from tracker.offline import rekey
-from tracker.model import instant
+from tracker.model import instant, iso
 from tracker.pipeline import enrich, london_today
 
 OPEN_STATUSES = frozenset({
