@@ -120,6 +120,8 @@ def test_cli_imports_the_export_and_the_enriched_dataset(tmp_path):
     assert rows["nhs_lothian"]["regime"] == "foisa" and rows["nhs_lothian"]["tags"] == "NHSScotland health"
     assert rows["oakfield_primary"]["regime"] == "foia" and rows["harlow_trust"]["tags"] == "academy_trust school"
     assert rows["aberdeen_city_council"]["id"] == "www.whatdotheyknow.com/body/aberdeen_city_council"
+    nothing = runner.invoke(cli, ["--db", str(tmp_path / "empty.db"), "authorities", "import"])
+    assert nothing.exit_code == 1 and "no site is followed yet" in nothing.stderr
     missing_site = runner.invoke(cli, ["--db", str(db_path), "authorities", "import", str(export)])
     assert missing_site.exit_code == 2 and "needs --site" in missing_site.output
     not_csv = tmp_path / "x.csv"

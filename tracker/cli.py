@@ -278,6 +278,8 @@ def authorities_import(context: Context, source: str | None, site_url: str | Non
         raise click.ClickException(f"{source}: {error.strerror or error}") from None
     except authorities_module.AuthoritiesCsvError as error:
         raise click.ClickException(f"{source}: {error}") from None
+    if not (result.errors or result.imported or result.unchanged):
+        raise click.ClickException("no site is followed yet: follow a request first, or give a CSV with --site")
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
     for site_id, count in sorted(result.imported.items()):
