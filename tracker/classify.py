@@ -24,7 +24,7 @@ from re import _parser as sre_parse  # the regex parser: which literals a patter
 
 from tracker import extract as extraction
 from tracker.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
-from tracker.model import INCOMING, OUTGOING, Message, Thread
+from tracker.model import INCOMING, OUTGOING, Message, Thread, instant
 
 __all__ = [
     "INCOMING_KINDS",
@@ -739,10 +739,11 @@ def classify_message(message: Message, context: MessageContext | None = None, re
 
 
 def _instant(value: str | None) -> datetime | None:
+    """``model.instant``, or None for a missing or unreadable time (a letter may lack one)."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        return instant(value)
     except ValueError:
         return None
 
@@ -750,10 +751,7 @@ def _instant(value: str | None) -> datetime | None:
 def _days(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None:
         return None
-    try:
-        return max(0.0, (end - start).total_seconds() / 86400)
-    except TypeError:
-        return None
+    return max(0.0, (end - start).total_seconds() / 86400)
 
 
 ASSUMED_OUTCOME = "no outcome wording: an answer is taken as successful"
