@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bench.common import write_result
 from scrapers.http import PoliteClient
-from tracker import follow as following
-from tracker import poll as polling
-from tracker.db import open_db
+from tracker.ingest import follow as following
+from tracker.ingest import poll as polling
+from tracker.store.db import open_db
 from tracker.demo import DemoSite
 from tracker.demo.corpus import build_corpus
 from tracker.model import INCOMING, Message

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scrapers.alaveteli import parse_request_page  # noqa: E402
-from tracker.classify import classify_text, classify_thread  # noqa: E402
+from tracker.reading.classify import classify_text, classify_thread  # noqa: E402
 
 PAGES = sorted((ROOT / "tests" / "fixtures" / "wdtk_2019").glob("*.html"))
 TARGET = 0.25

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.common import table, write_result
-from tracker.db import _annotation_row, _message_row, open_db, save_thread, save_threads
+from tracker.store.db import _annotation_row, _message_row, open_db, save_thread, save_threads
 from tracker.demo.corpus import build_corpus
 from tracker.demo.server import replicate
 from tracker.model import Thread

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_late.py [--sizes 10000 100000 1000000] [--today 2026-03-02]
 
-Databases are built once with ``tracker.synthetic`` and cached under ``bench/out/``. Every
+Databases are built once with ``bench.synthetic`` and cached under ``bench/out/``. Every
 measurement runs in a fresh subprocess, so that its peak memory (``ru_maxrss``: SQLite's page
 cache and temp tables included, which tracemalloc cannot see) is its own:
 
@@ -34,7 +34,7 @@ def _peak_mb() -> float:
 
 
 def child_build(path: str, size: int, today: str) -> dict:
-    from tracker import synthetic
+    from bench import synthetic
 
     started = time.perf_counter()
     synthetic.generate(path, size, today=date.fromisoformat(today))
@@ -42,8 +42,8 @@ def child_build(path: str, size: int, today: str) -> dict:
 
 
 def child_check(path: str, mode: str, today: str) -> dict:
-    from tracker import late
-    from tracker.db import open_db
+    from tracker.bot import late
+    from tracker.store.db import open_db
 
     db = open_db(path)
     if mode == "first":

@@ -5,7 +5,7 @@ handling and HTML rendering, in-process) on a synthetic database of 1,000,000 re
 reported, without a target: the other canned queries, the dashboard's chart queries, and the
 daily summary refresh that keeps the league table fast.
 
-The database is made once by ``tracker.synthetic.generate`` and cached in bench/out/.
+The database is made once by ``bench.synthetic.generate`` and cached in bench/out/.
 ``python -m bench.bench_publish [--requests 1000000] [--repeat 5] [--json]``
 """
 
@@ -25,8 +25,9 @@ from pathlib import Path
 from datasette.utils import tilde_encode
 
 from bench.common import OUT, peak_rss_mb, table
-from tracker import publish, summaries
-from tracker.db import open_db
+from tracker.web import publish
+from tracker.store import summaries
+from tracker.store.db import open_db
 
 TARGET_MS = 500.0
 TODAY = date(2026, 11, 20)
@@ -35,7 +36,7 @@ TARGETED = ("league table", "thread page", "full-text search (phrase)", "full-te
 
 def database(requests: int) -> Path:
     """The cached synthetic database of ``requests`` requests, generated on first use."""
-    from tracker.synthetic import generate
+    from bench.synthetic import generate
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"publish_{requests}.db"
@@ -58,7 +59,7 @@ def prepare(path: Path) -> dict[str, float]:
     try:
         if not db["flags"].count:
             try:
-                from tracker.late import check
+                from tracker.bot.late import check
             except ImportError:
                 check = None
             if check:

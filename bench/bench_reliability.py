@@ -11,7 +11,7 @@ import sys
 import time
 
 from bench.common import table, write_result
-from tracker.demo.runs import crash_run, fault_run
+from bench.runs import crash_run, fault_run
 
 
 def main() -> int:
@@ -25,7 +25,7 @@ def main() -> int:
     faults = fault_run(args.fetches, rate=args.rate, seed=11)
     fault_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    crashes = crash_run(args.kills, copies=10, window=(0.4, 2.5), seed=5, changing=0.05)
+    crashes = crash_run(args.kills, copies=10, fetches_before_kill=(2, 900), seed=5, changing=0.05)
     crash_seconds = time.perf_counter() - started
 
     print(table([

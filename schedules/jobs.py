@@ -30,11 +30,14 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from tracker import authorities, late, notify, summaries
-from tracker import poll as polling
-from tracker.config import Config, ConfigError
-from tracker.context import Context
-from tracker.db import open_db
+from tracker.ingest import authorities
+from tracker.bot import late
+from tracker.bot import notify
+from tracker.store import summaries
+from tracker.ingest import poll as polling
+from tracker.model.config import Config, ConfigError
+from tracker.cli.context import Context
+from tracker.store.db import open_db
 
 log = logging.getLogger(__name__)
 

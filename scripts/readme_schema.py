@@ -1,4 +1,4 @@
-"""Rewrite the README's "Database" tables from tracker.schema and metadata.yml.
+"""Rewrite the README's "Database" tables from tracker.store.schema and metadata.yml.
 
     .venv/bin/python scripts/readme_schema.py
 """
@@ -13,14 +13,14 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracker.schema import INTERNAL_TABLES, TABLES, VIEWS  # noqa: E402
+from tracker.store.schema import INTERNAL_TABLES, TABLES, VIEWS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
 
 
 def schema_markdown() -> str:
-    tables = yaml.safe_load((ROOT / "metadata.yml").read_text())["databases"]["*"]["tables"]
+    tables = yaml.safe_load((ROOT / "tracker" / "web" / "metadata.yml").read_text())["databases"]["*"]["tables"]
     parts = []
     for table in TABLES:
         if table.name in INTERNAL_TABLES:

@@ -1,4 +1,4 @@
-"""Authorities from all-authorities.csv (tracker.authorities), offline and from the demo site."""
+"""Authorities from all-authorities.csv (tracker.ingest.authorities), offline and from the demo site."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from tracker import authorities
-from tracker.config import Config
-from tracker.context import Context
-from tracker.db import open_db
+from tracker.ingest import authorities
+from tracker.model.config import Config
+from tracker.cli.context import Context
+from tracker.store.db import open_db
 from tracker.demo import demo_site
-from tracker.follow import follow
+from tracker.ingest.follow import follow
 
 CURRENT = (
     "Internal ID,Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,Notes,Created at,"
@@ -96,7 +96,7 @@ def test_cli_imports_the_export_and_the_enriched_dataset(tmp_path):
     from click.testing import CliRunner
 
     from tracker.cli import cli
-    from tracker.db import open_db
+    from tracker.store.db import open_db
 
     export = tmp_path / "all-authorities.csv"
     export.write_text(
@@ -137,7 +137,7 @@ def test_imported_tags_reach_the_deadlines_of_a_page_without_its_json(tmp_path):
     from click.testing import CliRunner
 
     from tracker.cli import cli
-    from tracker.db import open_db
+    from tracker.store.db import open_db
     from tracker.deadlines import UK
 
     csv_file = tmp_path / "bodies.csv"

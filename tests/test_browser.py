@@ -20,8 +20,8 @@ import pytest
 from datasette.utils import tilde_encode
 
 from test_publish import add_payload_thread, build_demo, fill_plausible
-from tracker.datasette_plugin import _local_day as london_day
-from tracker.db import open_db
+from tracker.web.plugin import _local_day as london_day
+from tracker.store.db import open_db
 from tracker.deadlines import SCOTLAND, UK
 
 CHROMIUM = Path("/usr/bin/chromium")

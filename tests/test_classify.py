@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from scrapers.alaveteli import parse_request_page
-from tracker import classify
-from tracker.classify import MessageContext, classify_message, classify_text, classify_thread
-from tracker.evaluate import _text_of, load_gold
+from tracker.reading import classify
+from tracker.reading.classify import MessageContext, classify_message, classify_text, classify_thread
+from tracker.reading.evaluate import _text_of, load_gold
 from tracker.model import INCOMING, OUTGOING, Attachment, Message, Site, Thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -268,7 +268,7 @@ def test_prefilter_never_hides_a_match() -> None:
 
 
 def test_an_answer_without_outcome_wording_takes_the_requesters_label() -> None:
-    from tracker.classify import classify_thread
+    from tracker.reading.classify import classify_thread
     from tracker.model import Message, Site, Thread
 
     def thread(label: str | None) -> Thread:

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import schedules.jobs
 from tracker.cli import cli
-from tracker.cli_deadlines import COMMANDS
-from tracker.db import open_db
+from tracker.cli.deadlines import COMMANDS
+from tracker.store.db import open_db
 
 for command in COMMANDS:  # the lead registers them in tracker.cli; harmless if already there
     if command.name not in cli.commands:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from scrapers.mailbox import read_email
-from tracker.cli_reading import classify_command, evaluate_command
+from tracker.cli.reading import classify_command, evaluate_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MOD = next((FIXTURES / "seeds").glob("000_*.txt"))

@@ -1,4 +1,4 @@
-"""tracker.db: schema from data, idempotent upserts, append-only history, raw bodies."""
+"""tracker.store.db: schema from data, idempotent upserts, append-only history, raw bodies."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tracker import db as database
+from tracker.store import db as database
 from tracker.model import Annotation, Attachment, Authority, Message, Site, Thread, User
-from tracker.schema import TABLES, VIEWS
+from tracker.store.schema import TABLES, VIEWS
 
 HOST = "www.example.org"
 
@@ -94,7 +94,7 @@ def test_schema_has_every_contract_table_column_and_view(db):
 
 
 def test_every_schema_column_is_documented_in_metadata():
-    metadata = yaml.safe_load((Path(__file__).parent.parent / "metadata.yml").read_text())
+    metadata = yaml.safe_load((Path(__file__).parent.parent / "tracker" / "web" / "metadata.yml").read_text())
     tables = metadata["databases"]["*"]["tables"]
     for table in TABLES:
         documented = tables[table.name]

@@ -12,7 +12,7 @@ import pytest
 
 from scrapers.alaveteli import parse_request_page
 from tracker import deadlines
-from tracker.db import DEADLINE_COLUMNS, open_db, save_thread
+from tracker.store.db import DEADLINE_COLUMNS, open_db, save_thread
 from tracker.deadlines import (
     CALENDAR_DAYS,
     RECEIPT_NEXT_WORKING_DAY,

@@ -11,9 +11,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tracker.cli import cli
-from tracker.db import open_db
+from tracker.store.db import open_db
 from tracker.demo import DemoSite
-from tracker.email_import import title_of
+from tracker.ingest.mail import title_of
 from tracker.model import INCOMING, Message
 
 FIXTURES = Path(__file__).parent / "fixtures" / "email"

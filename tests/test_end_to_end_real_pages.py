@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tracker.cli import cli
-from tracker.db import open_db
+from tracker.store.db import open_db
 from tracker.demo.server import SampleSite
 
 PAGES = Path(__file__).parent / "fixtures" / "wdtk_2019"

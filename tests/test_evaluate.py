@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
+from tracker.reading.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
 
 
 @pytest.fixture(scope="module")

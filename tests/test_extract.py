@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.exemptions import known_ids
-from tracker.extract import apply, extract, parse_date
-from tracker.hygiene import reading_text
+from tracker.reading.exemptions import known_ids
+from tracker.reading.extract import apply, extract, parse_date
+from tracker.reading.hygiene import reading_text
 from tracker.model import Message
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

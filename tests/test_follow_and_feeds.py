@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from scrapers.alaveteli import feed_url, group_by_request, parse_feed, parse_listing
 from scrapers.http import PoliteClient
-from tracker import follow as following
-from tracker import poll as polling
+from tracker.ingest import follow as following
+from tracker.ingest import poll as polling
 from tracker.cli import cli
-from tracker.db import open_db
+from tracker.store.db import open_db
 from tracker.demo import DemoSite
 from tracker.model import INCOMING, Message
 

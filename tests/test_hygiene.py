@@ -9,7 +9,7 @@ import pytest
 
 from scrapers.alaveteli import parse_request_page
 from scrapers.mailbox import read_email
-from tracker.hygiene import BOUNCE, decode_letter, is_auto_reply, looks_binary, reading_text
+from tracker.reading.hygiene import BOUNCE, decode_letter, is_auto_reply, looks_binary, reading_text
 
 EMAIL = Path(__file__).parent / "fixtures" / "email"
 PAGES = Path(__file__).parent / "fixtures" / "wdtk_2019"

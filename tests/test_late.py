@@ -1,4 +1,4 @@
-"""The daily late check (tracker.late): flags raised once, updated, cleared; report and chasers."""
+"""The daily late check (tracker.bot.late): flags raised once, updated, cleared; report and chasers."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from tracker import late
-from tracker.db import open_db
+from tracker.bot import late
+from tracker.store.db import open_db
 from tracker.deadlines import SCOTLAND, UK
 
 D = date.fromisoformat

@@ -11,15 +11,15 @@ from click.testing import CliRunner
 from test_notify import SmtpSink, WebhookSink
 
 from tracker import deadlines
-from tracker import poll as polling
-from tracker.follow import follow_listings
+from tracker.ingest import poll as polling
+from tracker.ingest.follow import follow_listings
 from tracker.cli import cli
-from tracker.cli_deadlines import COMMANDS
-from tracker.config import load_config
-from tracker.context import Context
-from tracker.db import save_thread
+from tracker.cli.deadlines import COMMANDS
+from tracker.model.config import load_config
+from tracker.cli.context import Context
+from tracker.store.db import save_thread
 from tracker.demo import demo_site, render
-from tracker.late import CLOSED_STATUSES, INACTIVE_STATUSES
+from tracker.bot.late import CLOSED_STATUSES, INACTIVE_STATUSES
 from tracker.model import INCOMING, Message, Thread
 
 TODAY = date(2026, 11, 20)

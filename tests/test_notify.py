@@ -1,4 +1,4 @@
-"""Delivery of new flags (tracker.notify) to a REAL SMTP server and a REAL webhook receiver on 127.0.0.1."""
+"""Delivery of new flags (tracker.bot.notify) to a REAL SMTP server and a REAL webhook receiver on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from tracker import late, notify
-from tracker.config import Config, ConfigError
-from tracker.db import open_db
+from tracker.bot import late
+from tracker.bot import notify
+from tracker.model.config import Config, ConfigError
+from tracker.store.db import open_db
 
 D = date.fromisoformat
 SITE = "example.org"

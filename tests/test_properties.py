@@ -119,7 +119,7 @@ letters = st.text(max_size=2000) | st.lists(
 @QUICK
 @given(letters, st.sampled_from(["incoming", "outgoing"]), st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=3))
 def test_classifier_gives_a_taxonomy_kind_and_never_raises(text, direction, headers):
-    from tracker.classify import classify_text
+    from tracker.reading.classify import classify_text
 
     message = classify_text(text, headers, direction)
     assert message.kind in KINDS
@@ -133,7 +133,7 @@ def test_classifier_gives_a_taxonomy_kind_and_never_raises(text, direction, head
 def test_extractor_returns_normalised_known_shapes_and_never_raises(text):
     import re
 
-    from tracker.extract import extract
+    from tracker.reading.extract import extract
 
     found = extract(text)
     for citation in found.citations:

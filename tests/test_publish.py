@@ -24,13 +24,15 @@ import yaml
 from click.testing import CliRunner
 from datasette.utils import tilde_encode
 
-from tracker import datasette_plugin, publish, summaries
+from tracker.web import plugin as datasette_plugin
+from tracker.web import publish
+from tracker.store import summaries
 from tracker.cli import cli
-from tracker.datasette_plugin import Segment, deadline_line, fold_simple
-from tracker.db import open_db
+from tracker.web.plugin import Segment, deadline_line, fold_simple
+from tracker.store.db import open_db
 from tracker.deadlines import SCOTLAND, UK
 from tracker.demo.corpus import build_corpus
-from tracker.schema import CLOSED_STATUSES, INACTIVE_STATUSES, RESPONSE_TIME_BANDS, TABLES, VIEWS
+from tracker.store.schema import CLOSED_STATUSES, INACTIVE_STATUSES, RESPONSE_TIME_BANDS, TABLES, VIEWS
 
 TODAY = date(2026, 11, 20)
 PAYLOAD_TITLE = 'Payload <script>window.__xss_title = 1</script> request'

@@ -3,8 +3,8 @@ bench/bench_reliability.py runs 5,000 fetches)."""
 
 from __future__ import annotations
 
-from tracker.demo.faults import KINDS
-from tracker.demo.runs import crash_run, fault_run
+from bench.faults import KINDS
+from bench.runs import crash_run, fault_run
 
 
 def test_fault_run_stores_every_message_exactly_once_and_records_every_failure():

@@ -16,8 +16,8 @@ from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from schedules import jobs
-from tracker.config import Config, ConfigError
-from tracker.db import open_db
+from tracker.model.config import Config, ConfigError
+from tracker.store.db import open_db
 from tracker.deadlines import LONDON
 
 UTC = timezone.utc
@@ -197,7 +197,7 @@ SCRIPT = """
 import logging, sys
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
 from schedules.jobs import run_forever
-from tracker.config import Config
+from tracker.model.config import Config
 run_forever(Config(), sys.argv[1])
 print("clean exit", flush=True)
 """

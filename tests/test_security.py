@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from tracker.cli import cli
-from tracker.db import open_db
+from tracker.store.db import open_db
 from tracker.demo.server import SampleSite
 
 PAGE = """<!DOCTYPE html><html><head><meta property="og:url" content="{base}/request/own_request"></head><body>
@@ -53,7 +53,7 @@ def test_canned_query_parameters_are_bound_never_formatted_into_sql(tmp_path):
 
     import yaml
 
-    from tracker import publish
+    from tracker.web import publish
 
     metadata = yaml.safe_load(publish.METADATA.read_text())
     queries = metadata["databases"]["*"]["queries"]
@@ -65,7 +65,7 @@ def test_canned_query_parameters_are_bound_never_formatted_into_sql(tmp_path):
             assert f":{parameter}" in sql, (name, parameter)
 
     db_path = tmp_path / "x.db"
-    from tracker.db import open_db, save_thread
+    from tracker.store.db import open_db, save_thread
     from tests.test_db import make_thread
 
     save_thread(open_db(db_path), make_thread(), "2024-02-01T00:00:00+00:00")

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from scrapers.alaveteli import parse_request_page
-from tracker.classify import classify_thread
-from tracker.hygiene import BOUNCE
+from tracker.reading.classify import classify_thread
+from tracker.reading.hygiene import BOUNCE
 from tracker.model import INCOMING, OUTGOING, Message, Site, Thread
-from tracker.status import infer_status
+from tracker.reading.status import infer_status
 
 PAGES = Path(__file__).parent / "fixtures" / "wdtk_2019"
 

@@ -1,4 +1,4 @@
-"""The synthetic database (tracker.synthetic) agrees with tracker.deadlines and tracker.late."""
+"""The synthetic database (bench.synthetic) agrees with tracker.deadlines and tracker.bot.late."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
-from tracker import deadlines, late, synthetic
-from tracker.db import DEADLINE_COLUMNS, open_db
+from tracker import deadlines
+from tracker.bot import late
+from bench import synthetic
+from tracker.store.db import DEADLINE_COLUMNS, open_db
 from tracker.model import Authority, Message, Site, Thread
 
 TODAY = date(2026, 3, 2)

@@ -4,7 +4,7 @@
 function of the path and query) with the HTTP behaviour a polite scraper relies on: strong
 ETags, Last-Modified, 304 answers to conditional requests, Content-Length, 404 for anything
 unknown. Fixed routes ignore the query, so ``/request/x?unfold=1`` is the ``/request/x`` route.
-A ``fault_hook`` can make it misbehave (see ``tracker.demo.faults``).
+A ``fault_hook`` can make it misbehave (see ``bench.faults``).
 
 ``DemoSite`` fills a ``SampleSite`` with the bundled corpus, rendered for the real host:port
 once the server is listening: request pages and their .json, listings with Alaveteli's cap and
@@ -265,7 +265,7 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(body if sent is None else body[:sent])
 
         def _misbehave(self, fault: Fault, parts, headers: dict[str, str], send_body: bool) -> None:
-            """Answer as a failing site would (see tracker.demo.faults)."""
+            """Answer as a failing site would (see bench.faults)."""
             status = {"reset": 0, "timeout": 0}.get(fault.kind, fault.status)
             site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time(),
                                        fault=fault.kind))

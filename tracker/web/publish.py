@@ -16,10 +16,9 @@ from typing import Any
 
 import yaml
 
-from tracker import datasette_plugin
+from tracker.web import plugin as datasette_plugin
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-METADATA = PROJECT_ROOT / "metadata.yml"
+METADATA = Path(__file__).resolve().parent / "metadata.yml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 SETTINGS: dict[str, Any] = {
@@ -74,7 +73,7 @@ def _name_databases(config: Any, name: str) -> None:
 
 
 def register_plugin() -> None:
-    """Register tracker.datasette_plugin with Datasette's plugin manager (once)."""
+    """Register tracker.web.plugin with Datasette's plugin manager (once)."""
     from datasette.plugins import pm
 
     if not pm.is_registered(datasette_plugin):
@@ -96,8 +95,8 @@ def make_datasette(db_path: str | Path, *, public: bool = False, metadata: dict 
 
 def refresh_summaries(db_path: str | Path) -> bool:
     """Bring the summary tables up to date before serving (when stale); return whether it did."""
-    from tracker import summaries
-    from tracker.db import open_db
+    from tracker.store import summaries
+    from tracker.store.db import open_db
 
     try:
         db = open_db(db_path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from scrapers.http import FetchError, PoliteClient
-from tracker import db as database
+from tracker.store import db as database
 from tracker.deadlines import DEFAULT_REGIME
 from tracker.model import Authority
 

@@ -6,10 +6,10 @@ time since the request, the site's own ``calculated_state``). Every feature that
 reported in ``Message.reasons``, and the confidence comes from the margin between the best
 two kinds, so a letter where nothing fits is ``other`` with a low confidence.
 
-Before scoring, the reading text (``tracker.hygiene``) loses what says nothing about this
+Before scoring, the reading text (``tracker.reading.hygiene``) loses what says nothing about this
 letter: complaint-rights boilerplate ("if you are unhappy ... Information Commissioner ...
 section 50"), passages in quotation marks and sentences that repeat the requester's own
-earlier messages. Extraction (``tracker.extract``) runs on the whole reading text; a citation
+earlier messages. Extraction (``tracker.reading.extract``) runs on the whole reading text; a citation
 only counts as relied on in an answer (a response, a review response or an extension notice).
 """
 
@@ -22,8 +22,8 @@ from datetime import datetime
 from functools import lru_cache
 from re import _parser as sre_parse  # the regex parser: which literals a pattern cannot match without
 
-from tracker import extract as extraction
-from tracker.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
+from tracker.reading import extract as extraction
+from tracker.reading.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
 from tracker.model import INCOMING, OUTGOING, Message, Thread, instant
 
 __all__ = [

@@ -1,6 +1,6 @@
 """A synthetic tracker database of any size, for benchmarks and fault tests.
 
-``generate(path, n)`` writes the full schema (``tracker.db.open_db``) with about 500 authorities,
+``generate(path, n)`` writes the full schema (``tracker.store.db.open_db``) with about 500 authorities,
 20,000 users and ``n`` requests sent over the five years before ``today``, each with a short,
 classified correspondence (3-4 messages on average) and deadline columns that agree with
 ``tracker.deadlines`` (a test checks a sample against ``deadlines.assess``).
@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from pathlib import Path
 
-from tracker.db import open_db
+from tracker.store.db import open_db
 from tracker.deadlines import CALENDARS, LONDON, REGIMES, Regime, WorkingDayIndex, long_stop_of
 from tracker.model import INCOMING, OUTGOING
 

@@ -45,8 +45,8 @@ from typing import Any, Protocol, TextIO
 import httpx
 import sqlite_utils
 
-from tracker.config import Config, ConfigError
-from tracker.late import FLAG_LABELS, chaser, flag_rows, regulator_advice
+from tracker.model.config import Config, ConfigError
+from tracker.bot.late import FLAG_LABELS, chaser, flag_rows, regulator_advice
 
 CHANNELS = ("stdout", "email", "webhook")
 

@@ -26,11 +26,11 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from scrapers.http import FetchError, FetchResult, PoliteClient
-from tracker import db as database
-from tracker.follow import follow
-from tracker.offline import rekey
+from tracker.store import db as database
+from tracker.ingest.follow import follow
+from tracker.ingest.offline import rekey
 from tracker.model import instant, iso
-from tracker.pipeline import enrich, london_today
+from tracker.ingest.pipeline import enrich, london_today
 
 OPEN_STATUSES = frozenset({
     "waiting_response", "waiting_response_overdue", "waiting_response_very_overdue",

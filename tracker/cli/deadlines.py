@@ -9,9 +9,11 @@ from datetime import date, datetime
 
 import click
 
-from tracker import deadlines, late as late_check, notify
-from tracker.config import ConfigError
-from tracker.context import Context, pass_context
+from tracker import deadlines
+from tracker.bot import late as late_check
+from tracker.bot import notify
+from tracker.model.config import ConfigError
+from tracker.cli.context import Context, pass_context
 
 
 def _parse_day(value: str) -> date:

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from tracker.db import DEADLINE_COLUMNS
+from tracker.store.db import DEADLINE_COLUMNS
 from tracker.model import OUTGOING, Authority, Message, Thread
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """foi-tracker's Datasette plugin: the thread page, links to it, and safety headers.
 
-Registered by ``tracker.publish`` (``pm.register``), not through an entry point, so that it only
+Registered by ``tracker.web.publish`` (``pm.register``), not through an entry point, so that it only
 runs inside ``foi-tracker serve`` and the tests. The thread page is Datasette's row page of
 ``requests``: ``templates/row.html`` extends the default one and, when ``extra_template_vars``
 gave it a ``thread``, draws the conversation and its deadline line. Everything reaches the
@@ -22,7 +22,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 
 from tracker.deadlines import SCOTLAND, UK, Calendar
-from tracker.schema import CLOSED_STATUSES, VIEWS
+from tracker.store.schema import CLOSED_STATUSES, VIEWS
 
 PLUGIN_NAME = "foi-tracker"
 LONDON = ZoneInfo("Europe/London")
@@ -112,7 +112,7 @@ def fold_simple(text: str) -> list[Segment]:
 
 def _hygiene_reader() -> Callable[[str], str] | None:
     try:
-        from tracker.hygiene import reading_text  # written alongside; optional until it lands
+        from tracker.reading.hygiene import reading_text  # written alongside; optional until it lands
     except ImportError:
         return None
     return reading_text
@@ -154,7 +154,7 @@ def fold_against(text: str, speaking: str) -> list[Segment]:
 
 
 def fold(text: str | None) -> list[Segment]:
-    """The segments of a letter: ``tracker.hygiene.reading_text`` decides what speaks when it
+    """The segments of a letter: ``tracker.reading.hygiene.reading_text`` decides what speaks when it
     is available, ``fold_simple`` otherwise."""
     text = (text or "").replace("\r\n", "\n")
     reader = _hygiene_reader()

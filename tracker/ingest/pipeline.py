@@ -1,7 +1,7 @@
 """What happens to a thread between parsing and saving: the one place the steps are chained.
 
 parse (scrapers) -> enrich: classify and extract every message, infer our status, compute the
-deadlines (which add the overdue variants of a waiting status) -> save (tracker.db).
+deadlines (which add the overdue variants of a waiting status) -> save (tracker.store.db).
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tracker import deadlines
-from tracker.classify import classify_thread
+from tracker.reading.classify import classify_thread
 from tracker.model import Thread
-from tracker.status import infer_status
+from tracker.reading.status import infer_status
 
 
 def london_today(now: datetime | None = None) -> date:

@@ -25,13 +25,13 @@ from pathlib import Path
 
 from scrapers.alaveteli import parse_request_page
 from scrapers.mailbox import read_email
-from tracker.classify import INCOMING_KINDS, OUTGOING_KINDS, MessageContext, classify_message, classify_thread
+from tracker.reading.classify import INCOMING_KINDS, OUTGOING_KINDS, MessageContext, classify_message, classify_thread
 from tracker.model import INCOMING, Attachment, Message, Site, Thread
-from tracker.status import infer_status
+from tracker.reading.status import infer_status
 
 __all__ = ["DEFAULT_GOLD", "GoldItem", "Report", "load_gold", "evaluate", "format_report", "report_as_dict"]
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[1] / "tests" / "gold" / "gold.jsonl"
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "gold.jsonl"
 KINDS = OUTGOING_KINDS + INCOMING_KINDS
 _SHORT = {
     "request": "req", "follow_up": "fup", "clarification": "clar", "internal_review_request": "irq",

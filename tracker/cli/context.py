@@ -12,9 +12,9 @@ import click
 import sqlite_utils
 
 from scrapers.http import PoliteClient
-from tracker.follow import followed_hosts
-from tracker.config import Config
-from tracker.db import open_db
+from tracker.ingest.follow import followed_hosts
+from tracker.model.config import Config
+from tracker.store.db import open_db
 
 
 class Context:

@@ -20,7 +20,7 @@ __all__ = ["MAX_CHARS", "BOUNCE", "reading_text", "is_auto_reply", "decode_lette
 #: Only the start of an enormous text is read: no letter is longer, and every rule stays linear.
 MAX_CHARS = 200_000
 
-#: The reason ``is_auto_reply`` gives for a bounce (tracker.status turns it into error_message).
+#: The reason ``is_auto_reply`` gives for a bounce (tracker.reading.status turns it into error_message).
 BOUNCE = "delivery status notification"
 
 _SCORE = re.compile(r"^\s*([-_*#=~])(?:\s*\1){7,}\s*$")

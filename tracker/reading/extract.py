@@ -1,7 +1,7 @@
 """What a letter states: the authority's references, the exemptions, dates and the cost limit.
 
-``extract`` reads a letter's text (best given as ``tracker.hygiene.reading_text``) and returns
-an :class:`Extraction`. Exemptions are normalised by ``tracker.exemptions.exemption_id`` and
+``extract`` reads a letter's text (best given as ``tracker.reading.hygiene.reading_text``) and returns
+an :class:`Extraction`. Exemptions are normalised by ``tracker.reading.exemptions.exemption_id`` and
 kept only when the reference table knows the section or regulation, so a letter's mention of
 section 50 (complaints), section 10 (time limits) or the Data Protection Act is not an
 exemption. Each citation says whether the authority *relies* on it (``withheld under section
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from tracker.exemptions import exemption_id, known_ids
-from tracker.hygiene import MAX_CHARS, reading_text
+from tracker.reading.exemptions import exemption_id, known_ids
+from tracker.reading.hygiene import MAX_CHARS, reading_text
 from tracker.model import Citation, Message
 
 __all__ = ["Extraction", "extract", "apply", "parse_date"]

@@ -1,4 +1,4 @@
-"""The database: created from ``tracker.schema``, written only through the ``save_*`` functions.
+"""The database: created from ``tracker.store.schema``, written only through the ``save_*`` functions.
 
 Saving is idempotent: saving the same thread twice changes nothing. History is append-only:
 a message, attachment or annotation that disappears from a page gets ``hidden_at`` and is
@@ -19,9 +19,9 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from tracker.exemptions import known_ids, reference_rows
+from tracker.reading.exemptions import known_ids, reference_rows
 from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant, iso
-from tracker.schema import TABLES, VIEWS, Table
+from tracker.store.schema import TABLES, VIEWS, Table
 
 SOURCE_PAGE = "page"
 SOURCE_EMAIL = "email"

@@ -1,6 +1,6 @@
 """Plain objects passed between the scrapers and the database.
 
-Scrapers build these from bytes; ``tracker.db`` turns them into rows. Every ``id`` is the
+Scrapers build these from bytes; ``tracker.store.db`` turns them into rows. Every ``id`` is the
 global, stable id of the database contract: the site's host, then the site's own identifier,
 e.g. ``www.whatdotheyknow.com/request/some_slug`` or ``www.whatdotheyknow.com/incoming-1234``.
 Instants are ISO 8601 strings with their offset, days are ``YYYY-MM-DD`` strings.
@@ -97,13 +97,13 @@ class Message:
     site_state: str | None = None  # the event's calculated_state
     site_display_status: str | None = None
     prominence: str = "normal"  # normal, hidden, requester_only
-    # Filled by tracker.classify.
+    # Filled by tracker.reading.classify.
     kind: str | None = None
     outcome: str | None = None
     confidence: float | None = None
     reasons: list[str] = field(default_factory=list)
     authority_refs: list[str] = field(default_factory=list)
-    # Filled by tracker.extract.
+    # Filled by tracker.reading.extract.
     exemptions: list[Citation] = field(default_factory=list)
     stated_dates: dict[str, str] = field(default_factory=dict)  # e.g. received_on, respond_by (YYYY-MM-DD)
     cost_limit: int | None = None  # pounds, when a s.12 cost limit figure is stated

@@ -1,7 +1,7 @@
 """The database contract, declared as data.
 
 Table and column names here are what analysts and the published views rely on (DESIGN.md,
-"Database contract"): add freely, rename nothing without a migration. ``tracker.db`` creates
+"Database contract"): add freely, rename nothing without a migration. ``tracker.store.db`` creates
 and migrates the database from these declarations; ``metadata.yml`` documents them.
 """
 
@@ -225,7 +225,7 @@ TABLES: tuple[Table, ...] = (
         pk="sha256",
     ),
     # Summaries: copies of the authority_response_times, response_time_bands and
-    # exemption_usage views, kept by tracker.summaries.refresh so that the league table, the
+    # exemption_usage views, kept by tracker.store.summaries.refresh so that the league table, the
     # canned queries and the charts answer at once on a large database.
     Table(
         "summary_authority_response_times",
@@ -292,11 +292,11 @@ INTERNAL_TABLES = ("fetch_bodies",)
 # Views for the published site and analysts. Medians and percentiles are computed with window
 # functions so that they stay correct as rows change. "Today" in a view is SQLite's
 # date('now') (UTC). The heavy per-authority aggregates are also kept in the summary_* tables,
-# refreshed by tracker.summaries (the daily job and `serve`), which the league table and the
+# refreshed by tracker.store.summaries (the daily job and `serve`), which the league table and the
 # dashboard read.
 
 # A request in one of these states has no response to wait for, and in the inactive ones no
-# internal review either: the same lists as tracker.late, so the views agree with the flags.
+# internal review either: the same lists as tracker.bot.late, so the views agree with the flags.
 CLOSED_STATUSES = (
     "successful", "partially_successful", "not_held", "rejected", "user_withdrawn", "gone_postal",
     "error_message", "not_foi", "vexatious", "waiting_clarification",

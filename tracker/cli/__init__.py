@@ -8,16 +8,18 @@ from pathlib import Path
 
 import click
 
-from tracker import follow as following
-from tracker import offline
-from tracker import poll as polling
+from tracker.ingest import follow as following
+from tracker.ingest import offline
+from tracker.ingest import poll as polling
 from scrapers.mailbox import looks_like_email
-from tracker import authorities as authorities_module
-from tracker import email_import, late, publish
-from tracker.config import ConfigError, load_config
-from tracker.cli_deadlines import COMMANDS as DEADLINE_COMMANDS
-from tracker.cli_reading import classify_command, evaluate_command
-from tracker.context import Context, pass_context
+from tracker.ingest import authorities as authorities_module
+from tracker.ingest import mail as email_import
+from tracker.bot import late
+from tracker.web import publish
+from tracker.model.config import ConfigError, load_config
+from tracker.cli.deadlines import COMMANDS as DEADLINE_COMMANDS
+from tracker.cli.reading import classify_command, evaluate_command
+from tracker.cli.context import Context, pass_context
 from tracker.model import base_url_for, site_id_for
 
 

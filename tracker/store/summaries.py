@@ -7,7 +7,7 @@ authority cites and the dashboard read those). The daily job calls ``refresh``;
 ``foi-tracker serve`` calls ``refresh_if_stale`` before it starts.
 
 ``refresh`` also makes sure of the partial indexes of the daily late check
-(``tracker.late.INDEXES``: requests still awaiting a response or a review), which the
+(``tracker.bot.late.INDEXES``: requests still awaiting a response or a review), which the
 ``late_requests`` view and the "Late today" and "Internal reviews pending" queries use too.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from tracker.schema import TABLES_BY_NAME
+from tracker.store.schema import TABLES_BY_NAME
 
 # summary table -> the view it copies
 SUMMARIES: dict[str, str] = {
@@ -47,7 +47,7 @@ def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]
 def ensure_indexes(db: sqlite_utils.Database) -> None:
     """The partial indexes of requests awaiting an answer (the late check's own)."""
     try:
-        from tracker.late import ensure_indexes as ensure_late_indexes
+        from tracker.bot.late import ensure_indexes as ensure_late_indexes
     except ImportError:  # the late check is not installed: the views still work, slower
         return
     ensure_late_indexes(db)

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from scrapers.http import FetchError, PoliteClient
-from tracker import db as database
+from tracker.store import db as database
 from tracker.model import base_url_for, iso, site_id_for
 
 LISTING_CAP = 500

@@ -21,9 +21,9 @@ from typing import Iterable
 import sqlite_utils
 
 from scrapers.mailbox import Email, iter_mail, read_email, request_address
-from tracker import db as database
+from tracker.store import db as database
 from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User, instant, iso
-from tracker.pipeline import enrich
+from tracker.ingest.pipeline import enrich
 
 EMAIL_SITE = Site("email", "mailto:", "E-mail correspondence", "foia")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)

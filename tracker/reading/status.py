@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.hygiene import BOUNCE, reading_text
+from tracker.reading.hygiene import BOUNCE, reading_text
 from tracker.model import INCOMING, OUTGOING, Message, Thread
 
 __all__ = ["FINAL_STATES", "infer_status"]
@@ -40,7 +40,7 @@ def _is_bounce(message: Message) -> bool:
 
 
 def infer_status(thread: Thread) -> str:
-    """Our status of a classified thread (``tracker.classify.classify_thread`` has run)."""
+    """Our status of a classified thread (``tracker.reading.classify.classify_thread`` has run)."""
     status = "waiting_response"
     settled: str | None = None  # the outcome before a review was asked for
     bounced = False

@@ -15,9 +15,9 @@ from typing import Iterator
 import sqlite_utils
 
 from scrapers import alaveteli
-from tracker import db as database
+from tracker.store import db as database
 from tracker.model import Thread, iso, site_id_for
-from tracker.pipeline import enrich
+from tracker.ingest.pipeline import enrich
 
 
 def rekey(thread: Thread, request_id: str) -> None:

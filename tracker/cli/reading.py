@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from scrapers.mailbox import looks_like_email, read_email
-from tracker.classify import classify_text
-from tracker.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
+from tracker.reading.classify import classify_text
+from tracker.reading.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
 from tracker.model import INCOMING, OUTGOING, Message
 
 __all__ = ["classify_command", "evaluate_command"]

@@ -16,10 +16,10 @@ from pathlib import Path
 import sqlite_utils
 
 from scrapers.http import PoliteClient
-from tracker import follow as following
-from tracker import poll as polling
-from tracker.db import open_db
-from tracker.demo.faults import KINDS, faulty_site, hide_message
+from tracker.ingest import follow as following
+from tracker.ingest import poll as polling
+from tracker.store.db import open_db
+from bench.faults import KINDS, faulty_site, hide_message
 from tracker.model import INCOMING
 
 CONTENT_QUERY = """
@@ -171,10 +171,10 @@ from requests r order by r.id
 """
 
 
-def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4, 1.5), seed: int = 3,
+def crash_run(kills: int, *, copies: int = 1, fetches_before_kill: tuple[int, int] = (2, 120), seed: int = 3,
               changing: float = 0.0, today: date = date(2026, 11, 20), folder: Path | None = None) -> CrashRunResult:
     """Kill the poller (a real ``foi-tracker poll`` process) with SIGKILL ``kills`` times at random
-    points, check the database after each kill, then let it finish and compare it with an
+    points of its work, check the database after each kill, then let it finish and compare it with an
     uninterrupted run of the site as it ends.
 
     With ``changing``, that share of the threads gets a new message before each round, so every
@@ -209,9 +209,17 @@ def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4
             for round_number in range(kills):
                 if changing:
                     _add_messages(site, rng, changing, round_number, shown)
+                mark = _last_fetch_id(crashed)
+                target = rng.randint(*fetches_before_kill)
                 process = subprocess.Popen(command(crashed, "poll", "--all"), stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-                time.sleep(rng.uniform(*window))
+                # Strike once the poller has made ``target`` fetches this round: the kill lands
+                # mid-work however fast the machine is (a timer alone can miss the whole run).
+                deadline = time.monotonic() + 60
+                while process.poll() is None and time.monotonic() < deadline:
+                    if _last_fetch_id(crashed) - mark >= target:
+                        break
+                    time.sleep(0.005)
                 process.send_signal(signal.SIGKILL)
                 process.wait()
                 with sqlite3.connect(crashed) as connection:
@@ -244,6 +252,17 @@ def crash_run(kills: int, *, copies: int = 1, window: tuple[float, float] = (0.4
             )
         finally:
             site.stop()
+
+
+def _last_fetch_id(path: Path) -> int:
+    """The newest fetch logged in the database (0 before any), read without waiting on the writer."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.05) as connection:
+            return connection.execute("select coalesce(max(id), 0) from fetches").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
 
 
 def _add_messages(site, rng, share: float, round_number: int, shown: dict[str, list[frozenset[str]]]) -> None:
