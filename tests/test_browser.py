@@ -22,7 +22,7 @@ from datasette.utils import tilde_encode
 from test_publish import add_payload_thread, build_demo, fill_plausible
 from tracker.web.plugin import _local_day as london_day
 from tracker.store.db import open_db
-from tracker.deadlines import SCOTLAND, UK
+from tracker.deadlines import calendar_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -174,7 +174,7 @@ def test_thread_page_shows_its_messages_in_order_with_the_deadline_line(served, 
     line = page.locator(".foi-deadline")
     assert line.is_visible()
     assert line.get_attribute("data-state") == "late"
-    late = (SCOTLAND if regime == "foisa" else UK).working_days_between(date.fromisoformat(due), london_day(answered))
+    late = calendar_for(regime).working_days_between(date.fromisoformat(due), london_day(answered))
     assert line.locator("[data-step=verdict] strong").inner_text() == (
         f"answered {late} working day{'' if late == 1 else 's'} late")
     assert line.locator("[data-step=due] time").get_attribute("datetime") == due

@@ -219,3 +219,18 @@ def test_check_uses_the_partial_indexes(db):
         "explain query plan select id from requests where first_response_at is null and due_date is not null"
         " and due_date < '2024-02-06'").fetchall())
     assert "requests_awaiting_response" in plan
+
+
+@pytest.mark.parametrize("regime, expected", [("foia", 1), ("eir", 1), ("foisa", 2), ("eisr", 2)])
+def test_thread_page_and_daily_check_count_the_same_working_days_late(db, regime, expected):
+    # Due Thursday 17 April 2025; Good Friday and Easter Monday follow (Easter Monday is a working
+    # day in Scotland). The page and the daily check must use one calendar lookup by regime.
+    from tracker.web.plugin import deadline_line
+
+    request_id = add_request(db, f"req_{regime}", regime=regime, due_date="2025-04-17", very_overdue_date="2025-06-13")
+    late.check(db, D("2025-04-22"))
+    assert {row[0]: row[5] for row in flags(db)} == {f"req_{regime}": expected}
+    row = next(iter(db.query("select * from requests where id = ?", [request_id])))
+    line = deadline_line(row, D("2025-04-22"))
+    assert line["state"] == "overdue"
+    assert line["verdict"] == f"overdue: {expected} working day{'' if expected == 1 else 's'} late"

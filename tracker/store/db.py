@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator
 import sqlite_utils
 
 from tracker.reading.exemptions import known_ids, reference_rows
+from tracker.deadlines import DEADLINE_COLUMNS
 from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant, iso
 from tracker.store.schema import TABLES, VIEWS, Table
 
@@ -212,10 +213,6 @@ def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) ->
     return result
 
 
-DEADLINE_COLUMNS = (
-    "sent_at", "due_date", "very_overdue_date", "first_response_at", "working_days_to_response",
-    "answered_on_time", "review_requested_at", "review_due_date", "review_responded_at",
-)
 
 
 def _deadline_columns(thread: Thread) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import markupsafe
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 
-from tracker.deadlines import SCOTLAND, UK, Calendar
+from tracker.deadlines import DEFAULT_REGIME, Calendar, UnknownRegime, calendar_for
 from tracker.store.schema import CLOSED_STATUSES, VIEWS
 
 PLUGIN_NAME = "foi-tracker"
@@ -185,8 +185,13 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def calendar_for(regime: str | None) -> Calendar:
-    return SCOTLAND if (regime or "").lower() == "foisa" else UK
+def _calendar_of(regime: str | None) -> Calendar:
+    """The request's calendar, by the one lookup the daily check uses (unknown regimes count as
+    the site default's)."""
+    try:
+        return calendar_for(regime or DEFAULT_REGIME)
+    except UnknownRegime:
+        return calendar_for(DEFAULT_REGIME)
 
 
 def _plural(count: int, word: str) -> str:
@@ -195,7 +200,7 @@ def _plural(count: int, word: str) -> str:
 
 def deadline_line(request: dict[str, Any], today: date) -> dict[str, Any]:
     """Sent, due, long overdue, answered, and the verdict: on time, or how late, in working days."""
-    calendar = calendar_for(request.get("regime"))
+    calendar = _calendar_of(request.get("regime"))
     due = _day(request.get("due_date"))
     due_source = "ours" if due else None
     if due is None and request.get("site_due_date"):
