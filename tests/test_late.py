@@ -1,4 +1,4 @@
-"""The daily late check (tracker.bot.late): flags raised once, updated, cleared; report and chasers."""
+"""The daily late check (tracker.bot.late): flags raised once, updated, cleared; report and chasers (tracker.bot.chasers)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker.bot import late
+from tracker.bot import chasers, late
 from tracker.store.db import open_db
 from tracker.deadlines import SCOTLAND, UK
 
@@ -171,7 +171,7 @@ ROW = {
     ("foisa", "FOISA s.10(1)", "section 10(1) of the Freedom of Information (Scotland) Act 2002"),
 ])
 def test_chaser_is_polite_and_cites_the_due_date_and_the_provision(regime, provision, law):
-    text = late.chaser({**ROW, "regime": regime, "flag": "late", "flag_due_date": "2024-02-05"})
+    text = chasers.chaser({**ROW, "regime": regime, "flag": "late", "flag_due_date": "2024-02-05"})
     assert text.startswith("Dear North Council,\n")
     assert "which I sent on 8 January 2024" in text
     assert f"Under {law} ({provision})" in text
@@ -181,25 +181,25 @@ def test_chaser_is_polite_and_cites_the_due_date_and_the_provision(regime, provi
 
 
 def test_long_overdue_chaser_mentions_the_regulator():
-    text = late.chaser({**ROW, "regime": "foia", "flag": "very_late", "flag_due_date": "2024-03-04"})
+    text = chasers.chaser({**ROW, "regime": "foia", "flag": "very_late", "flag_due_date": "2024-03-04"})
     assert "long overdue: it is 3 working days past 4 March 2024" in text
     assert "the Information Commissioner's Office (ICO)" in text and "FOIA s.50" in text
 
 
 def test_review_chasers_and_how_to_complain():
-    review = late.chaser({**ROW, "regime": "foia", "flag": "review_late", "flag_due_date": "2024-03-11"})
+    review = chasers.chaser({**ROW, "regime": "foia", "flag": "review_late", "flag_due_date": "2024-03-11"})
     assert "On 12 February 2024 I asked for an internal review" in review
     assert "no longer than 20 working days, and 40 at most: in this case by 11 March 2024" in review
-    long_overdue = late.chaser({**ROW, "regime": "foia", "flag": "review_very_late", "flag_due_date": "2024-04-09"})
+    long_overdue = chasers.chaser({**ROW, "regime": "foia", "flag": "review_very_late", "flag_due_date": "2024-04-09"})
     assert "complain to the Information Commissioner's Office (ICO) under FOIA s.50" in long_overdue
     assert "https://ico.org.uk/make-a-complaint/" in long_overdue
     scottish = {**ROW, "regime": "foisa", "flag": "review_very_late", "flag_due_date": "2024-03-11"}
-    text = late.chaser(scottish)
+    text = chasers.chaser(scottish)
     assert "FOISA s.21(1) requires the outcome within 20 working days" in text
     assert "apply to the Scottish Information Commissioner for a decision under FOISA s.47(1)" in text
-    advice = late.regulator_advice(scottish)
+    advice = chasers.regulator_advice(scottish)
     assert "Scottish Information Commissioner" in advice and "six months" in advice
-    assert "40 working days" in late.regulator_advice({**ROW, "regime": "foia"})
+    assert "40 working days" in chasers.regulator_advice({**ROW, "regime": "foia"})
 
 
 def test_review_long_overdue_in_the_report_has_the_complaint_route(db):

@@ -45,8 +45,9 @@ from typing import Any, Protocol, TextIO
 import httpx
 import sqlite_utils
 
+from tracker.bot.chasers import chaser, regulator_advice
+from tracker.bot.late import FLAG_LABELS, flag_rows
 from tracker.model.config import Config, ConfigError
-from tracker.bot.late import FLAG_LABELS, chaser, flag_rows, regulator_advice
 
 CHANNELS = ("stdout", "email", "webhook")
 
