@@ -31,12 +31,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.ingest import authorities
+from tracker.ingest.clients import polite_client
 from tracker.bot import late
 from tracker.bot import notify
 from tracker.store import summaries
 from tracker.ingest import poll as polling
 from tracker.model.config import Config, ConfigError
-from tracker.cli.context import Context
 from tracker.store.db import open_db
 
 log = logging.getLogger(__name__)
@@ -125,8 +125,7 @@ def _recorded(job: str, db_path: str, work: Callable[[sqlite_utils.Database], tu
 def poll_job(db_path: str, config: Config) -> bool:
     """Poll every followed thread that is due."""
     def work(db: sqlite_utils.Database) -> tuple[bool, str]:
-        context = Context(db_path, config)
-        with context.client() as client:
+        with polite_client(config, db) as client:
             report = polling.poll(db, client)
         summary = (f"polled {report.attempted}: {report.succeeded} ok ({report.changed} changed, "
                    f"{report.new_messages} new messages), {report.failed} failed")
@@ -156,8 +155,7 @@ def late_check_job(db_path: str, config: Config, today: date | None = None) -> b
 def refresh_authorities_job(db_path: str, config: Config) -> bool:
     """The weekly refresh of every followed site's all-authorities.csv."""
     def work(db: sqlite_utils.Database) -> tuple[bool, str]:
-        context = Context(db_path, config)
-        with context.client() as client:
+        with polite_client(config, db) as client:
             result = authorities.refresh(db, client)
         parts = [f"{site}: {count} authorities" for site, count in result.imported.items()]
         parts += [f"{site}: unchanged" for site in result.unchanged]

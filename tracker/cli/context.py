@@ -12,7 +12,7 @@ import click
 import sqlite_utils
 
 from scrapers.http import PoliteClient
-from tracker.ingest.follow import followed_hosts
+from tracker.ingest.clients import polite_client
 from tracker.model.config import Config
 from tracker.store.db import open_db
 
@@ -35,16 +35,8 @@ class Context:
         return self._db
 
     def client(self, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
-        http = self.config.http
-        return PoliteClient(
-            contact=http.contact,
-            min_interval=http.min_interval,
-            max_retries=http.max_retries,
-            timeout=http.timeout,
-            max_bytes=int(http.max_page_mb * 1024 * 1024),
-            respect_robots=http.respect_robots,
-            allowed_hosts=followed_hosts(self.db) | set(extra_hosts),
-        )
+        """The polite HTTP client for this configuration and database (``tracker.ingest.clients``)."""
+        return polite_client(self.config, self.db, extra_hosts=extra_hosts)
 
 
 pass_context = click.make_pass_decorator(Context)

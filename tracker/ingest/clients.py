@@ -1,0 +1,27 @@
+"""The HTTP client every fetch goes through: polite, configured, and kept to the sites we follow."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from scrapers.http import PoliteClient
+from tracker.ingest.follow import followed_hosts
+from tracker.model.config import Config
+
+
+def polite_client(config: Config, db: sqlite_utils.Database, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
+    """A client with the ``[http]`` settings of ``config``, allowed the hosts followed in ``db``.
+
+    ``extra_hosts`` adds hosts not followed yet (the site a ``follow`` command is about to add).
+    The command line and the scheduled jobs both open their clients here.
+    """
+    http = config.http
+    return PoliteClient(
+        contact=http.contact,
+        min_interval=http.min_interval,
+        max_retries=http.max_retries,
+        timeout=http.timeout,
+        max_bytes=int(http.max_page_mb * 1024 * 1024),
+        respect_robots=http.respect_robots,
+        allowed_hosts=followed_hosts(db) | set(extra_hosts),
+    )
