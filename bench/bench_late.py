@@ -44,11 +44,12 @@ def child_build(path: str, size: int, today: str) -> dict:
 def child_check(path: str, mode: str, today: str) -> dict:
     from tracker.bot import late
     from tracker.store.db import open_db
+    from tracker.store.summaries import INDEXES
 
     db = open_db(path)
     if mode == "first":
         with db.atomic():
-            for name in late.INDEXES:
+            for name in INDEXES:
                 db.execute(f"drop index if exists {name}")
             if db["notifications"].exists():
                 db.execute("delete from notifications")

@@ -27,6 +27,7 @@ import sqlite_utils
 
 from tracker.bot.chasers import chaser, regulator_advice
 from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex, london_day
+from tracker.store.summaries import ensure_indexes
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")
 FLAG_LABELS = {
@@ -49,21 +50,6 @@ INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi"
 # Due dates before this are not flagged (FOIA came into force in 2005): a garbled year cannot make
 # the check build a calendar over centuries.
 EARLIEST = date(2000, 1, 1)
-
-INDEXES = {
-    # Partial indexes: the check only ever looks at the small share of requests still waiting.
-    "requests_awaiting_response": "requests(due_date) where first_response_at is null and due_date is not null",
-    "requests_awaiting_review": (
-        "requests(review_due_date) where review_requested_at is not null and review_responded_at is null"
-        " and review_due_date is not null"
-    ),
-}
-
-
-def ensure_indexes(db: sqlite_utils.Database) -> None:
-    for name, target in INDEXES.items():
-        db.execute(f"create index if not exists {name} on {target}")
-
 
 @dataclass
 class LateReport:
