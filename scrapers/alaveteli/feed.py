@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 
 from scrapers.alaveteli.errors import NotARequestPage, PageError
 from scrapers.alaveteli.markup import class_names, squash
-from scrapers.alaveteli.values import decode_page, json_display_status, json_int, json_str, normalise_instant
+from scrapers.alaveteli.request_json import event_fields
+from scrapers.alaveteli.values import decode_page, json_int, json_str, normalise_instant
 
 
 @dataclass
@@ -66,17 +67,11 @@ def _json_feed(text: str) -> list[FeedEvent]:
         user = item.get("user") if isinstance(item.get("user"), dict) else {}
         events.append(FeedEvent(
             event_id=json_int(item.get("id")),
-            event_type=json_str(item.get("event_type")),
-            created_at=normalise_instant(json_str(item.get("created_at"))),
             request_title=json_str(request.get("title")),
             request_slug=json_str(request.get("url_title")),
-            calculated_state=json_str(item.get("calculated_state")),
-            display_status=json_display_status(item.get("display_status")),
-            incoming_message_id=json_int(item.get("incoming_message_id")),
-            outgoing_message_id=json_int(item.get("outgoing_message_id")),
-            comment_id=json_int(item.get("comment_id")),
             authority_url_name=json_str(body.get("url_name")),
             user_url_name=json_str(user.get("url_name")),
+            **event_fields(item),
         ))
     return events
 

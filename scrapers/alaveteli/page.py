@@ -22,10 +22,18 @@ from bs4.element import PreformattedString
 
 from scrapers.alaveteli.errors import NotARequestPage, TruncatedPage
 from scrapers.alaveteli.markup import class_names, looks_like_json, squash
-from scrapers.alaveteli.urls import BODY_PATH, USER_PATH, local_id, request_slug, request_url
+from scrapers.alaveteli.urls import (
+    BODY_PATH,
+    USER_PATH,
+    authority_for,
+    local_id,
+    request_slug,
+    request_url,
+    user_for,
+)
 from scrapers.alaveteli.values import decode_page, normalise_instant, parse_size
 from tracker import model
-from tracker.model import Annotation, Attachment, Authority, Message, Site, Thread, User
+from tracker.model import Annotation, Attachment, Message, Site, Thread
 
 
 _ITEM_ID = re.compile(r"^(incoming|outgoing)-(\d+)$")
@@ -218,23 +226,11 @@ def _read_subtitle(subtitle: Tag, thread: Thread) -> None:
         path = urlsplit(link["href"]).path
         body = BODY_PATH.match(path)
         if body and thread.authority is None:
-            url_name = unquote(body.group(1))
-            thread.authority = Authority(
-                id=f"{site_id}/body/{url_name}",
-                site_id=site_id,
-                url_name=url_name,
-                name=squash(link.get_text()),
-            )
+            thread.authority = authority_for(site_id, unquote(body.group(1)), squash(link.get_text()))
             continue
         user = USER_PATH.match(path)
         if user and thread.user is None:
-            url_name = unquote(user.group(1))
-            thread.user = User(
-                id=f"{site_id}/user/{url_name}",
-                site_id=site_id,
-                url_name=url_name,
-                name=squash(link.get_text()),
-            )
+            thread.user = user_for(site_id, unquote(user.group(1)), squash(link.get_text()))
     words = squash(subtitle.get_text())
     thread.law_used = "eir" if "Environmental Information Regulations" in words else "foi"
 

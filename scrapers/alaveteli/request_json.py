@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scrapers.alaveteli.errors import NotARequestPage, PageError
+from scrapers.alaveteli.urls import authority_for, user_for
 from scrapers.alaveteli.values import decode_page, json_display_status, json_int, json_str, normalise_instant
 from tracker import model
 from tracker.model import Authority, User
@@ -109,40 +110,39 @@ def _tags(value: Any) -> list[str]:
     return tags
 
 
-def _json_user(value: Any, site_id: str) -> User | None:
+def _named(value: Any) -> tuple[str, str] | None:
+    """``url_name`` and ``name`` of a JSON user or public body (the name defaults to the url_name)."""
     if not isinstance(value, dict) or not json_str(value.get("url_name")):
         return None
-    url_name = value["url_name"]
-    return User(
-        id=f"{site_id}/user/{url_name}",
-        site_id=site_id,
-        url_name=url_name,
-        name=json_str(value.get("name")) or url_name,
-    )
+    return value["url_name"], json_str(value.get("name")) or value["url_name"]
+
+
+def _json_user(value: Any, site_id: str) -> User | None:
+    named = _named(value)
+    return user_for(site_id, *named) if named else None
 
 
 def _json_authority(value: Any, site_id: str) -> Authority | None:
-    if not isinstance(value, dict) or not json_str(value.get("url_name")):
-        return None
-    url_name = value["url_name"]
-    return Authority(
-        id=f"{site_id}/body/{url_name}",
-        site_id=site_id,
-        url_name=url_name,
-        name=json_str(value.get("name")) or url_name,
-        tags=_tags(value.get("tags")),
-    )
+    named = _named(value)
+    return authority_for(site_id, *named, tags=_tags(value.get("tags"))) if named else None
+
+
+def event_fields(value: dict[str, Any]) -> dict[str, Any]:
+    """The fields an event has in a request's ``.json`` and in a JSON feed alike (not its id)."""
+    return {
+        "event_type": json_str(value.get("event_type")),
+        "created_at": normalise_instant(json_str(value.get("created_at"))),
+        "calculated_state": json_str(value.get("calculated_state")),
+        "incoming_message_id": json_int(value.get("incoming_message_id")),
+        "outgoing_message_id": json_int(value.get("outgoing_message_id")),
+        "comment_id": json_int(value.get("comment_id")),
+        "display_status": json_display_status(value.get("display_status")),
+    }
 
 
 def _json_event(value: dict[str, Any]) -> RequestEvent:
     return RequestEvent(
         id=json_int(value.get("id")),
-        event_type=json_str(value.get("event_type")),
-        created_at=normalise_instant(value.get("created_at")),
         described_state=json_str(value.get("described_state")),
-        calculated_state=json_str(value.get("calculated_state")),
-        incoming_message_id=json_int(value.get("incoming_message_id")),
-        outgoing_message_id=json_int(value.get("outgoing_message_id")),
-        comment_id=json_int(value.get("comment_id")),
-        display_status=json_display_status(value.get("display_status")),
+        **event_fields(value),
     )

@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 from tracker import model
+from tracker.model import Authority, User
 
 # An optional locale prefix ("/cy", "/en", "/pt_BR") before "/request/<slug>".
 _LOCALE_PREFIX = r"(?:/[a-z]{2,3}(?:[_-][A-Za-z0-9]{2,4})?)?"
@@ -80,6 +81,16 @@ def feed_url(listing_url: str) -> str | None:
             return f"{base}/feed/search/{query}.json"
         return f"{base}/feed/list/recent.json"
     return None
+
+
+def authority_for(site_id: str, url_name: str, name: str, tags: list[str] | None = None) -> Authority:
+    """The authority at ``/body/<url_name>`` of a site, its id built on the site's id."""
+    return Authority(id=f"{site_id}/body/{url_name}", site_id=site_id, url_name=url_name, name=name, tags=tags or [])
+
+
+def user_for(site_id: str, url_name: str, name: str) -> User:
+    """The requester at ``/user/<url_name>`` of a site, their id built on the site's id."""
+    return User(id=f"{site_id}/user/{url_name}", site_id=site_id, url_name=url_name, name=name)
 
 
 def local_id(global_id: str) -> str:
