@@ -36,9 +36,10 @@ USERS = 20_000
 BATCH = 5_000
 YEARS = 5
 
-# WhatDoTheyKnow display labels counted in /work/shared/data/real/wdtk_listing_csv (both files),
-# as the state each request ends in. "Long overdue", "Delayed" and "Awaiting response" are
-# requests that never got an answer.
+# WhatDoTheyKnow display labels counted in two real listings, as the state each request ends in:
+# data-to-insight/foi-csc-scrape-tool @ e5567435 : docs/downloads/foi_csc_requests_summary.csv and
+# aoellrich-mhclg/whatDoTheyKnow_Mining @ 1b0f3480 : output/whatDoTheyKnow_links.csv.
+# "Long overdue", "Delayed" and "Awaiting response" are requests that never got an answer.
 STATE_COUNTS = {
     "successful": 2466,
     "waiting_classification": 1071,

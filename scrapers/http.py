@@ -1,7 +1,7 @@
 """The polite HTTP client every scraper goes through.
 
-One place decides how foi-tracker behaves towards the sites it reads (DESIGN.md, "Being a good
-citizen of the sites we read"):
+One place decides how foi-tracker behaves towards the sites it reads (docs/http.md, "Being a
+good citizen of the sites we read"):
 
 - it says who it is: a User-Agent with the product token ``foi-tracker``, its version and a
   contact;
@@ -326,7 +326,7 @@ def _is_loopback(host: str) -> bool:
 
 
 class PoliteClient:
-    """A synchronous, thread-safe HTTP client that reads sites the way DESIGN.md promises.
+    """A synchronous, thread-safe HTTP client that reads sites the way docs/http.md promises.
 
     ``allowed_hosts`` limits where the client may go, redirects included. When it is None the
     host of each URL passed to :meth:`get` is allowed as it is asked for, so a redirect can only

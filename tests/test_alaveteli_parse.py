@@ -1,7 +1,7 @@
 """Parsing Alaveteli request pages and ``.json`` (scrapers.alaveteli), without network.
 
-Expected values for the 10 real 2019 WhatDoTheyKnow pages come from
-/work/shared/data/real/README.md section 1 and from reading the files themselves.
+Expected values for the 10 real 2019 WhatDoTheyKnow pages come from the table in
+tests/fixtures/wdtk_2019/PROVENANCE.md and from reading the files themselves.
 """
 
 from __future__ import annotations
@@ -392,8 +392,7 @@ def test_merge_fills_status_authority_and_user_only_when_the_page_lacks_them():
 
 
 def test_real_shallow_request_json_2022():
-    # Real WDTK output, copied from Danack/Bristolian @ 6a8e9170 : FOI/info_request.json
-    # (/work/shared/data/real/wdtk_feed_json/bristolian_info_request_907769_2022.json).
+    # Real WDTK output, copied from Danack/Bristolian @ 6a8e9170 : FOI/info_request.json.
     raw = """{
   "id": 907769,
   "url_title": "actions_taken_since_2017_to_impr",

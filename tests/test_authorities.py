@@ -91,8 +91,9 @@ def test_refresh_fetches_each_followed_sites_csv_with_conditional_get(tmp_path):
 
 
 def test_cli_imports_the_export_and_the_enriched_dataset(tmp_path):
-    """The raw export (alaveteli.md §2.4) and mySociety's enriched dataset, whose columns are
-    those of shared/data/real/wdtk_authorities/authorities.resource.yaml."""
+    """The raw export (docs/alaveteli.md, "all-authorities.csv") and mySociety's enriched dataset,
+    whose columns are those of mysociety/wdtk_authorities_list @ c78594eb :
+    data/packages/whatdotheyknow_authorities_dataset/authorities.resource.yaml."""
     from click.testing import CliRunner
 
     from tracker.cli import cli

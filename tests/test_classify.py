@@ -11,11 +11,11 @@ import pytest
 from scrapers.alaveteli import parse_request_page
 from tracker.reading import classify
 from tracker.reading.classify import MessageContext, classify_message, classify_text, classify_thread
-from tracker.reading.evaluate import _text_of, load_gold
+from tracker.reading.evaluate import GOLD_DIR, _text_of, load_gold
 from tracker.model import INCOMING, OUTGOING, Attachment, Message, Site, Thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
-LETTERS = Path(__file__).parent / "gold" / "letters"
+LETTERS = GOLD_DIR / "letters"
 
 
 def _page(name: str) -> Thread:
@@ -257,7 +257,7 @@ def test_prefilter_never_hides_a_match() -> None:
     texts = []
     for item in load_gold():
         if item.type == "message":
-            texts.append(classify._squash(_text_of(item.record, item.base)[0]))
+            texts.append(classify._squash(_text_of(item.record, item)[0]))
     patterns = [f.pattern for f in classify._INCOMING_FEATURES + classify._OUTGOING_FEATURES]
     patterns += [p for group in classify._OUTCOME_FEATURES.values() for p in group]
     patterns += list(classify._REVIEW_FEATURES.values())

@@ -61,7 +61,7 @@ def test_alaveteli_calendar_day_vectors(start, due):
 
 
 def test_ico_rule_and_2018_code_rule_disagree_only_on_non_working_days_of_receipt():
-    # uk-foi-law.md §1.2: 1 Dec 2014 was St Andrew's Day (substitute), a non-working day everywhere for FOIA.
+    # docs/deadlines.md: 1 Dec 2014 was St Andrew's Day (substitute), a non-working day everywhere for FOIA.
     ico = REGIMES["foia"]
     code = dataclasses.replace(ico, receipt=RECEIPT_NEXT_WORKING_DAY)
     assert count_from(ico, D("2014-03-16"), 20) == D("2014-04-14")  # informationrightsandwrongs 2015

@@ -50,7 +50,7 @@ def oracle(path: Path) -> Expected:
 
 EXPECTED = {path.name: oracle(path) for path in sorted(PAGES.glob("*.html"))}
 
-# Cross-check of the oracle against the table in shared/data/real/README.md.
+# Cross-check of the oracle against the table in tests/fixtures/wdtk_2019/PROVENANCE.md.
 README_COUNTS = {  # file: (outgoing, incoming, attachments, status)
     "88721.html": (3, 3, 2, "partially_successful"),
     "88779.html": (1, 1, 1, "not_held"),

@@ -8,7 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from tracker.reading.evaluate import DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
+from click.testing import CliRunner
+
+from tracker.cli.reading import evaluate_command
+from tracker.reading.evaluate import (
+    CHECKOUT_FIXTURES,
+    DEFAULT_GOLD,
+    GOLD_DIR,
+    _paths,
+    evaluate,
+    format_report,
+    load_gold,
+    report_as_dict,
+)
+
+THIRD_PARTY = {"real_page", "seed", "phrasings", "email_fixture"}
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +107,54 @@ def test_report_formats(report) -> None:
     assert figures["kind_accuracy"] == round(report.kind_accuracy, 4)
     assert sum(figures["messages_by_origin"].values()) == figures["messages"]
     json.dumps(figures)
+
+
+# ------------------------------------------------------------------------------ what ships
+
+
+def test_the_labels_and_our_letters_ship_and_third_party_material_stays_in_tests() -> None:
+    """Inside the package: gold.jsonl and the letters we wrote. Every real page, seed letter,
+    e-mail and published phrasing is read from tests/fixtures, never from the package."""
+    assert GOLD_DIR == Path(__file__).resolve().parent.parent / "tracker" / "reading" / "gold"
+    assert CHECKOUT_FIXTURES == Path(__file__).resolve().parent / "fixtures"
+    for item in load_gold():
+        paths = _paths(item.record)
+        shipped = [p for p in paths if not p.startswith("fixtures/")]
+        assert item.needs_fixtures == (item.origin in THIRD_PARTY), item.id
+        if item.origin in THIRD_PARTY:
+            assert paths and not shipped, item.id
+        for path in paths:
+            assert item.path(path).is_file(), path
+        for path in shipped:
+            assert item.path(path).resolve().is_relative_to(GOLD_DIR), path
+    shipped_files = {p.relative_to(GOLD_DIR).as_posix() for p in GOLD_DIR.rglob("*") if p.is_file()}
+    assert {"gold.jsonl", "README.md"} <= shipped_files
+    assert all(name.startswith("letters/") for name in shipped_files - {"gold.jsonl", "README.md"})
+
+
+def test_without_the_fixtures_the_written_items_are_scored_and_the_rest_skipped_in_one_line() -> None:
+    report = evaluate(load_gold(fixtures=None))
+    assert report.skipped == {"real_page": 10, "seed": 5, "phrasings": 18, "email_fixture": 19}
+    assert {p.origin for p in report.predictions} == {"written"}
+    assert len(report.predictions) == 92 and len(report.statuses) == 15
+    line = report.skipped_line()
+    assert "\n" not in line and line.startswith("skipped 52 items") and "--fixtures DIR" in line
+    assert format_report(report).splitlines()[1] == line
+    assert report_as_dict(report)["skipped_by_origin"] == report.skipped
+    full = evaluate(load_gold())
+    assert full.skipped == {} and full.skipped_line() is None
+    assert "skipped" not in format_report(full)
+
+
+def test_evaluate_command_takes_the_fixtures_directory(tmp_path: Path) -> None:
+    given = CliRunner().invoke(evaluate_command, ["--fixtures", str(CHECKOUT_FIXTURES), "--json"])
+    assert given.exit_code == 0, given.output
+    figures = json.loads(given.output)
+    assert figures["skipped"] is None and figures["messages"] == 181
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = CliRunner().invoke(evaluate_command, ["--fixtures", str(empty)])
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("Error: cannot read the gold set") and len(missing.stderr.splitlines()) == 1
+    absent = CliRunner().invoke(evaluate_command, ["--fixtures", str(tmp_path / "absent")])
+    assert absent.exit_code == 2

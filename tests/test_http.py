@@ -33,7 +33,7 @@ from scrapers.http import (
     user_agent,
 )
 
-REAL_PAGES = sorted(Path("/work/shared/data/real/wdtk_request_pages_2019").glob("*.html"))
+REAL_PAGES = sorted((Path(__file__).parent / "fixtures" / "wdtk_2019").glob("*.html"))
 BLOCKED = "blocked by the site (bot challenge): import saved pages or e-mail instead"
 
 CLOUDFLARE_CHALLENGE = b"""<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>

@@ -1,8 +1,8 @@
 """The demo corpus: sample request threads on an imaginary Alaveteli site, as data.
 
 Every thread is written as a ``Spec``: its authority, requester, when it started and a list of
-``Step``s (one per message) whose ``kind`` / ``outcome`` are the TRUE labels of DESIGN.md's
-taxonomy. ``build_corpus(today)`` places the steps on the calendar relative to ``today`` (open
+``Step``s (one per message) whose ``kind`` / ``outcome`` are the TRUE labels of the taxonomy
+(docs/taxonomy.md). ``build_corpus(today)`` places the steps on the calendar relative to ``today`` (open
 requests are genuinely open, overdue or long overdue on that day; some closed threads are
 anchored just before a bank holiday so that their clocks span it), numbers everything the way
 an Alaveteli site would (site-wide ids in time order) and returns ``tracker.model.Thread``s.
@@ -490,7 +490,7 @@ def site_status_for(described: str, clock: date, body: Body, today: date) -> tup
 
 
 def display_status_of_event(direction: str, state: str | None) -> str:
-    """display_status of an event with a message (alaveteli.md §2.1)."""
+    """display_status of an event with a message (docs/alaveteli.md, "The request .json")."""
     if direction == OUTGOING:
         return {"internal_review": "Internal review request", "waiting_response": "Clarification"}.get(
             state or "", "Follow up")

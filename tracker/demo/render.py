@@ -1,8 +1,9 @@
 """Render demo threads in Alaveteli's markup: request pages, request .json, listings, CSV.
 
-The markup follows docs/alaveteli.md §1-2 and the synthetic WDTK page: ``markup="2025"`` is
-current Alaveteli (``js-collapsible``, ``li.attachment`` with an id, a body wrapper div carrying
-the main part's attachment id); ``markup="2019"`` is what pages saved in 2019 look like
+The markup follows docs/alaveteli.md ("Request pages", "The request .json") and the synthetic
+WDTK page in tests/fixtures/synthetic: ``markup="2025"`` is current Alaveteli (``js-collapsible``,
+``li.attachment`` with an id, a body wrapper div carrying the main part's attachment id);
+``markup="2019"`` is what pages saved in 2019 look like
 (``js-collapsable``, no attachment ids, the body straight in ``correspondence_text``).
 Every function takes the site's base URL so that the same thread renders for any host.
 """

@@ -1,6 +1,6 @@
 """Read each message as an FOI officer would: its kind, the outcome of an answer, and why.
 
-Rules, not a model: weighted phrase features per kind (DESIGN.md's taxonomy), e-mail headers,
+Rules, not a model: weighted phrase features per kind (docs/taxonomy.md), e-mail headers,
 attachment names and the thread around the message (direction, position, what came before,
 time since the request, the site's own ``calculated_state``). Every feature that counts is
 reported in ``Message.reasons``, and the confidence comes from the margin between the best

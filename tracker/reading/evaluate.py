@@ -1,8 +1,8 @@
 """The evaluation harness: classify the labelled gold set and measure how well we read.
 
-The gold set (``tests/gold/gold.jsonl``, JSON Lines) holds two kinds of item, each with its
-provenance (``origin``: real_page, seed, phrasings, email_fixture or written; ``source``: file
-and position):
+The gold set (``tracker/reading/gold/gold.jsonl``, JSON Lines; see the README beside it) holds
+two kinds of item, each with its provenance (``origin``: real_page, seed, phrasings,
+email_fixture or written; ``source``: where it was published, or that we wrote it):
 
 - ``message``: one letter (``text``, ``text_file`` with optional 1-based ``lines``, or
   ``eml_file``), its ``direction``, the ``context`` it came in (``previous_kinds``,
@@ -14,6 +14,13 @@ and position):
 In ``expected``, a missing key is not scored: ``outcome`` is scored for answers whose outcome a
 reader can know, ``exemptions`` lists the exemptions relied on, ``references`` the authority's
 references.
+
+File paths in the gold set are relative. The labels and the letters we wrote (``letters/``)
+ship in the package, beside ``gold.jsonl``. A path starting ``fixtures/`` names third-party
+material (real WhatDoTheyKnow pages, the seed letters, Alaveteli's e-mail fixtures, published
+phrasings), which stays in the repository's ``tests/fixtures``: it is found there when the
+package runs from a source checkout, or given with ``fixtures=`` (``evaluate --fixtures DIR``).
+Without it, the items that need it are skipped and the report says so.
 """
 
 from __future__ import annotations
@@ -29,9 +36,14 @@ from tracker.reading.classify import INCOMING_KINDS, OUTGOING_KINDS, MessageCont
 from tracker.model import INCOMING, Attachment, Message, Site, Thread
 from tracker.reading.status import infer_status
 
-__all__ = ["DEFAULT_GOLD", "GoldItem", "Report", "load_gold", "evaluate", "format_report", "report_as_dict"]
+__all__ = [
+    "CHECKOUT_FIXTURES", "DEFAULT_GOLD", "GOLD_DIR", "GoldItem", "Report", "checkout_fixtures", "load_gold",
+    "evaluate", "format_report", "report_as_dict",
+]
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "tests" / "gold" / "gold.jsonl"
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
+DEFAULT_GOLD = GOLD_DIR / "gold.jsonl"
+FIXTURES_PREFIX = "fixtures/"
 KINDS = OUTGOING_KINDS + INCOMING_KINDS
 _SHORT = {
     "request": "req", "follow_up": "fup", "clarification": "clar", "internal_review_request": "irq",
@@ -49,7 +61,20 @@ class GoldItem:
     origin: str
     source: str
     record: dict
-    base: Path  # directory the record's relative paths are resolved against
+    gold_dir: Path  # where the gold file is: the letters we wrote are beside it
+    fixtures: Path | None  # the third-party fixtures directory, None when there is none
+
+    @property
+    def needs_fixtures(self) -> bool:
+        """Whether the item reads third-party material kept out of the package."""
+        return any(path.startswith(FIXTURES_PREFIX) for path in _paths(self.record))
+
+    def path(self, relative: str) -> Path:
+        if relative.startswith(FIXTURES_PREFIX):
+            if self.fixtures is None:
+                raise FileNotFoundError(f"{relative}: third-party fixtures are not available")
+            return self.fixtures / relative[len(FIXTURES_PREFIX):]
+        return self.gold_dir / relative
 
 
 @dataclass
@@ -69,6 +94,16 @@ class Report:
     predictions: list[Prediction] = field(default_factory=list)
     statuses: list[dict] = field(default_factory=list)  # id, origin, expected, site_status, ours
     counts_by_origin: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)  # items per origin left out: no fixtures
+
+    def skipped_line(self) -> str | None:
+        """One line on what was not evaluated and why, or None when everything was."""
+        if not self.skipped:
+            return None
+        by_origin = ", ".join(f"{origin} {count}" for origin, count in sorted(self.skipped.items()))
+        return (f"skipped {sum(self.skipped.values())} items ({by_origin}): the third-party pages, letters and "
+                "e-mails they label do not ship with the package (they are in a source checkout's tests/fixtures); "
+                "pass --fixtures DIR")
 
     # kinds ------------------------------------------------------------------------------
     def kind_pairs(self) -> list[tuple[str, str]]:
@@ -186,34 +221,43 @@ def _same_status(label: str, ours: str) -> bool:
 # ------------------------------------------------------------------------------ loading
 
 
-def load_gold(path: str | Path = DEFAULT_GOLD) -> list[GoldItem]:
+def checkout_fixtures() -> Path | None:
+    """``tests/fixtures`` of the source checkout this package runs from, or None when installed."""
+    root = Path(__file__).resolve().parents[2]
+    fixtures = root / "tests" / "fixtures"
+    return fixtures if (root / "pyproject.toml").is_file() and fixtures.is_dir() else None
+
+
+CHECKOUT_FIXTURES = checkout_fixtures()
+
+
+def load_gold(path: str | Path = DEFAULT_GOLD, fixtures: str | Path | None = CHECKOUT_FIXTURES) -> list[GoldItem]:
+    """The items of a gold file; ``fixtures`` is where its ``fixtures/...`` paths live (None: nowhere)."""
     path = Path(path)
-    base = _base_dir(path)
+    fixtures = Path(fixtures) if fixtures is not None else None
     items = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         record = json.loads(line)
         items.append(GoldItem(record.get("id", f"line-{number}"), record["type"], record.get("origin", "unknown"),
-                              record.get("source", ""), record, base))
+                              record.get("source", ""), record, path.parent, fixtures))
     return items
 
 
-def _base_dir(path: Path) -> Path:
-    """Relative paths in the gold file are relative to the repository root (``tests/...``)."""
-    for candidate in [path.parent, *path.resolve().parents]:
-        if (candidate / "tests").is_dir():
-            return candidate
-    return path.parent
+def _paths(record: dict) -> list[str]:
+    """Every file a gold record reads (the record's own and its messages')."""
+    specs = [record, *record.get("messages", [])]
+    return [spec[key] for spec in specs for key in ("page", "text_file", "eml_file") if spec.get(key)]
 
 
-def _text_of(record: dict, base: Path) -> tuple[str, dict[str, str], list[str]]:
-    """Text, headers and attachment names of a gold letter."""
+def _text_of(record: dict, item: GoldItem) -> tuple[str, dict[str, str], list[str]]:
+    """Text, headers and attachment names of a gold letter (``record``: the item or one of its messages)."""
     if "eml_file" in record:
-        mail = read_email((base / record["eml_file"]).read_bytes())
+        mail = read_email(item.path(record["eml_file"]).read_bytes())
         return mail.body_text, mail.headers, [name for name, _, _ in mail.attachments if name]
     if "text_file" in record:
-        text = (base / record["text_file"]).read_text(encoding="utf-8")
+        text = item.path(record["text_file"]).read_text(encoding="utf-8")
         if "lines" in record:
             first, last = record["lines"]
             text = "\n".join(text.splitlines()[first - 1:last])
@@ -239,7 +283,7 @@ def _prediction(item_id: str, origin: str, expected: dict, message: Message) -> 
 
 def _evaluate_message(item: GoldItem) -> Prediction:
     record = item.record
-    text, headers, attachments = _text_of(record, item.base)
+    text, headers, attachments = _text_of(record, item)
     context = record.get("context", {})
     message = Message(id=item.id, direction=record.get("direction", INCOMING), sent_at=None,
                       subject=headers.get("Subject"), body_text=text, headers=headers)
@@ -256,12 +300,12 @@ def _evaluate_message(item: GoldItem) -> Prediction:
 def _thread_of(item: GoldItem) -> Thread:
     record = item.record
     if record.get("page"):
-        content = (item.base / record["page"]).read_bytes()
+        content = item.path(record["page"]).read_bytes()
         return parse_request_page(content, "https://www.whatdotheyknow.com/request/" + item.id)
     thread = Thread(id=item.id, site=Site("gold", "https://gold.invalid"), url="https://gold.invalid/" + item.id,
                     slug=item.id, title=item.id)
     for number, spec in enumerate(record["messages"], start=1):
-        text, headers, attachments = _text_of(spec, item.base)
+        text, headers, attachments = _text_of(spec, item)
         message_id = f"{item.id}/{number}"
         thread.messages.append(Message(
             id=message_id, direction=spec["direction"], sent_at=spec.get("sent_at"), subject=headers.get("Subject"),
@@ -294,13 +338,18 @@ def _evaluate_thread(item: GoldItem, report: Report) -> None:
 
 
 def evaluate(items: list[GoldItem]) -> Report:
+    """Classify every item whose material is at hand; count the rest in ``Report.skipped``."""
     report = Report()
+    skipped: Counter = Counter()
     for item in items:
-        if item.type == "thread":
+        if item.needs_fixtures and item.fixtures is None:
+            skipped[item.origin] += 1
+        elif item.type == "thread":
             _evaluate_thread(item, report)
         else:
             report.predictions.append(_evaluate_message(item))
     report.counts_by_origin = dict(Counter(p.origin for p in report.predictions))
+    report.skipped = dict(skipped)
     return report
 
 
@@ -313,6 +362,8 @@ def report_as_dict(report: Report) -> dict:
         "messages_by_origin": report.counts_by_origin,
         "threads": len(report.statuses),
         "threads_by_origin": dict(Counter(s["origin"] for s in report.statuses)),
+        "skipped_by_origin": report.skipped,
+        "skipped": report.skipped_line(),
         "messages_by_kind": dict(Counter(e for e, _ in report.kind_pairs())),
         "kind_accuracy": round(report.kind_accuracy, 4),
         "per_kind": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in row.items()}
@@ -338,6 +389,8 @@ def format_report(report: Report) -> str:
     threads = Counter(s["origin"] for s in report.statuses)
     lines.append(f"Gold set: {len(report.predictions)} labelled messages ({by_origin}); "
                  f"{len(report.statuses)} threads ({', '.join(f'{k} {v}' for k, v in sorted(threads.items()))})")
+    if report.skipped:
+        lines.append(report.skipped_line())
     lines.append("")
     lines.append(f"{'kind':<26}{'precision':>10}{'recall':>8}{'support':>9}")
     for kind, row in report.per_kind().items():

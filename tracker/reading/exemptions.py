@@ -1,6 +1,6 @@
 """The exemptions reference table: FOIA sections, EIR regulations, FOISA sections.
 
-Ids are the normalised citation DESIGN.md fixes: ``FOIA s.40(2)``, ``EIR reg 12(5)(e)``,
+Ids are the normalised citation docs/taxonomy.md fixes: ``FOIA s.40(2)``, ``EIR reg 12(5)(e)``,
 ``FOISA s.38(1)(b)``. ``exemption_id`` is the one place that spelling is made.
 """
 

@@ -1,7 +1,7 @@
 """The database contract, declared as data.
 
-Table and column names here are what analysts and the published views rely on (DESIGN.md,
-"Database contract"): add freely, rename nothing without a migration. ``tracker.store.db`` creates
+Table and column names here are what analysts and the published views rely on (the database
+contract, docs/database.md): add freely, rename nothing without a migration. ``tracker.store.db`` creates
 and migrates the database from these declarations; ``metadata.yml`` documents them.
 """
 
