@@ -26,13 +26,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 
 import httpx
 from protego import Protego
+
+from tracker.model.times import UTC, utc_now
 
 DEFAULT_CONTACT = "https://github.com/foi-tracker/foi-tracker"
 PRODUCT_TOKEN = "foi-tracker"
@@ -167,11 +169,6 @@ def looks_like_bot_challenge(status_code: int, headers: httpx.Headers, body: byt
 # --- small helpers -----------------------------------------------------------------------------
 
 
-def _wall_now() -> datetime:
-    """The current UTC time, for Retry-After dates (a function so tests can pin it)."""
-    return datetime.now(timezone.utc)
-
-
 def _status_reason(status_code: int) -> str:
     phrase = httpx.codes.get_reason_phrase(status_code)
     return f"HTTP {status_code} {phrase}".rstrip()
@@ -213,8 +210,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or _wall_now()
+        when = when.replace(tzinfo=UTC)  # an HTTP-date is always GMT
+    now = now or utc_now()
     return max(0.0, (when - now).total_seconds())
 
 
@@ -528,7 +525,7 @@ class PoliteClient:
 
     def _retry_after_delay(self, hop: _Hop, raw: _Raw) -> float | None:
         """The wait a 429/503 asks for; gives up at once when it is longer than max_backoff."""
-        now = _wall_now()
+        now = utc_now()
         delay = parse_retry_after(raw.headers.get("retry-after"), now)
         if delay is None or delay <= self.max_backoff:
             return delay

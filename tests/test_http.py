@@ -19,7 +19,6 @@ import httpx
 import pytest
 import respx
 
-import scrapers.http as http_mod
 from scrapers.http import (
     DEFAULT_CONTACT,
     BlockedBySite,
@@ -32,6 +31,7 @@ from scrapers.http import (
     parse_retry_after,
     user_agent,
 )
+from tracker.model import times
 
 REAL_PAGES = sorted(Path("/work/shared/data/real/wdtk_request_pages_2019").glob("*.html"))
 BLOCKED = "blocked by the site (bot challenge): import saved pages or e-mail instead"
@@ -288,24 +288,21 @@ def test_429_with_retry_after_seconds_sleeps_that_long(router, make_client, fake
     assert route.call_count == 2
 
 
-def test_retry_after_as_http_date(router, make_client, fake_time, monkeypatch) -> None:
+def test_retry_after_as_http_date(router, make_client, fake_time) -> None:
     now = datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
-    monkeypatch.setattr(http_mod, "_wall_now", lambda: now)
     later = format_datetime(now + timedelta(seconds=30), usegmt=True)
     router.get("https://a.test/x").side_effect = [
         httpx.Response(503, headers={"Retry-After": later}),
         httpx.Response(200),
     ]
-    assert make_client().get("https://a.test/x").status_code == 200
+    with times.frozen(now):
+        assert make_client().get("https://a.test/x").status_code == 200
     assert fake_time.sleeps == [30.0]
 
 
-def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time, monkeypatch) -> None:
-    monkeypatch.setattr(
-        http_mod, "_wall_now", lambda: datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
-    )
+def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time) -> None:
     route = router.get("https://a.test/x").respond(429, headers={"Retry-After": "3600"})
-    with pytest.raises(FetchError) as caught:
+    with times.frozen(datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)), pytest.raises(FetchError) as caught:
         make_client(max_backoff=60).get("https://a.test/x")
     assert route.call_count == 1
     assert fake_time.sleeps == []

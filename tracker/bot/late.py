@@ -25,7 +25,8 @@ from typing import Any, Iterator, Mapping
 
 import sqlite_utils
 
-from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Regime, WorkingDayIndex, get_regime, london_day
+from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Regime, WorkingDayIndex, get_regime
+from tracker.model.times import london_day
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")
 FLAG_LABELS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -21,6 +21,7 @@ from tracker.cli.deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli.reading import classify_command, evaluate_command
 from tracker.cli.context import Context, pass_context
 from tracker.model import base_url_for, site_id_for
+from tracker.model.times import london_today, utc_now
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,7 +96,7 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
     thread costs a 304 and no page. Exits 1 only when nothing at all could be fetched.
     """
     db = context.db
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     limit = limit or context.config.poll.max_threads
     with context.client() as client:
         feeds = polling.FeedCheck() if poll_all else polling.check_feeds(db, client, now)
@@ -328,14 +329,15 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
     """
     from tracker.demo import demo_site
 
-    day: date = today.date() if today else date.today()
+    day: date = today.date() if today else london_today()
     with demo_site(day) as site:
         db = context.db
         with context.client(extra_hosts={site.host}) as client:
             body_pages = sorted({f"{site.base_url}/body/{t.authority.url_name}" for t in site.threads if t.authority})
             followed = following.follow_listings(db, client, body_pages)
             click.echo(f"sample site at {site.base_url}: following {len(followed)} requests", err=True)
-            report = _poll_with_progress(db, client, polling.due_requests(db, datetime.now(timezone.utc)), datetime.now(timezone.utc))
+            now = utc_now()
+            report = _poll_with_progress(db, client, polling.due_requests(db, now), now)
     _print_poll_summary(report)
     if report.attempted and not report.succeeded:
         sys.exit(1)

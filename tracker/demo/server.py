@@ -31,6 +31,7 @@ from tracker.demo import render
 from tracker.demo.corpus import build_corpus
 from tracker.demo.corpus import authorities as corpus_authorities
 from tracker.model import Message, Thread
+from tracker.model.times import london_day, london_today, utc_now
 
 HTML = "text/html; charset=utf-8"
 
@@ -151,7 +152,7 @@ class SampleSite:
             return None
         status, body, content_type = answer
         return Route(body.encode("utf-8") if isinstance(body, str) else body, status, content_type,
-                     last_modified=float(int(time.time())))
+                     last_modified=float(int(utc_now().timestamp())))
 
     def remove_route(self, path: str) -> None:
         with self._lock:
@@ -176,7 +177,7 @@ class SampleSite:
                 route.last_modified = previous.last_modified
             else:
                 # Whole seconds, strictly increasing, so that a changed body is always newer in HTTP dates.
-                self._clock = max(float(int(time.time())), self._clock + 1)
+                self._clock = max(float(int(utc_now().timestamp())), self._clock + 1)
                 route.last_modified = self._clock
             self._routes[path] = route
 
@@ -249,7 +250,7 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                     if _not_modified(headers, etag, route.last_modified):
                         status, body = 304, b""
             # Logged before answering, so that whoever got the answer finds it in the log.
-            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time()))
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, utc_now().timestamp()))
             self._answer(status, content_type, extra, body, send_body)
 
         def _answer(self, status: int, content_type: str, extra: dict[str, str], body: bytes, send_body: bool,
@@ -267,7 +268,7 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
         def _misbehave(self, fault: Fault, parts, headers: dict[str, str], send_body: bool) -> None:
             """Answer as a failing site would (see bench.faults)."""
             status = {"reset": 0, "timeout": 0}.get(fault.kind, fault.status)
-            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time(),
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, utc_now().timestamp(),
                                        fault=fault.kind))
             if fault.kind == "reset":
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -310,7 +311,7 @@ class DemoSite(SampleSite):
     def __init__(self, today: date | None = None, *, markup_mix: bool = True, copies: int = 1,
                  host: str = "127.0.0.1", port: int = 0):
         super().__init__(host=host, port=port)
-        self.today = today or date.today()
+        self.today = today or london_today()
         self.markup_mix = markup_mix
         self.copies = copies
         self.threads: list[Thread] = []
@@ -465,7 +466,7 @@ def _has_event_between(thread: Thread, after: date | None, before: date | None) 
     for message in thread.messages:
         if not message.sent_at:
             continue
-        day = datetime.fromisoformat(message.sent_at).date()
+        day = london_day(message.sent_at)
         if (after is None or day >= after) and (before is None or day <= before):
             return True
     return False
