@@ -13,6 +13,10 @@ citizen of the sites we read"):
 - it makes conditional GETs, caps the size of a body, stays on the hosts it was given, and
   reports a bot challenge as such instead of trying to get round it.
 
+``connect_to`` maps a host to the address to connect to instead, like curl's ``--connect-to``:
+the URL, the Host header, the TLS server name, robots.txt, the rate limit and every id stay the
+host's own (the demo serves ``http://alaveteli.localhost`` from a random port on 127.0.0.1).
+
 Everything that goes wrong surfaces as a :class:`FetchError` whose ``str()`` is one line naming
 the URL and the reason.
 """
@@ -311,12 +315,34 @@ def _is_loopback(host: str) -> bool:
         name = host[1 : host.find("]")] if "]" in host else host[1:]
     else:
         name = host.split(":")[0] if host.count(":") == 1 else host
-    if name == "localhost":
+    if name == "localhost" or name.endswith(".localhost"):  # RFC 6761: names under localhost are loopback
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+class _ConnectTo(httpx.HTTPTransport):
+    """A transport that opens its connections to ``address`` (``host[:port]``) whatever host the
+    URL names; the request, its Host header and the TLS server name are left as they are."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        try:
+            target = httpx.URL(f"http://{address}")
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"connect_to address {address!r}: {exc}") from None
+        if not target.host or target.raw_path not in (b"", b"/"):
+            raise ValueError(f"connect_to address {address!r} is not host[:port]")
+        self._host, self._port = target.host, target.port
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        named = request.url
+        request.url = named.copy_with(host=self._host, port=self._port or named.port)
+        if named.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": named.host}
+        return super().handle_request(request)
 
 
 # --- the client --------------------------------------------------------------------------------
@@ -327,7 +353,8 @@ class PoliteClient:
 
     ``allowed_hosts`` limits where the client may go, redirects included. When it is None the
     host of each URL passed to :meth:`get` is allowed as it is asked for, so a redirect can only
-    lead to a host the caller asked for or added with :meth:`allow_host`.
+    lead to a host the caller asked for or added with :meth:`allow_host`. ``connect_to`` maps a
+    ``host[:port]`` to the ``host[:port]`` to connect to instead (see the module docstring).
     """
 
     def __init__(
@@ -344,6 +371,7 @@ class PoliteClient:
         max_bytes: int = 20 * 1024 * 1024,
         respect_robots: bool = True,
         allowed_hosts: set[str] | None = None,
+        connect_to: dict[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -371,6 +399,7 @@ class PoliteClient:
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             transport=transport,
+            mounts={f"all://{_normalise_host(host)}": _ConnectTo(address) for host, address in (connect_to or {}).items()},
         )
 
     # public API

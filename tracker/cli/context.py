@@ -34,17 +34,23 @@ class Context:
                 raise click.ClickException(f"{self.db_path}: cannot use as a database ({error})") from None
         return self._db
 
-    def client(self, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
+    def client(self, *, extra_hosts: set[str] = frozenset(), connect_to: dict[str, str] | None = None) -> PoliteClient:
+        """The polite client for the followed hosts and ``extra_hosts``; ``connect_to`` adds to
+        the configured ``[http] connect_to``."""
         http = self.config.http
-        return PoliteClient(
-            contact=http.contact,
-            min_interval=http.min_interval,
-            max_retries=http.max_retries,
-            timeout=http.timeout,
-            max_bytes=int(http.max_page_mb * 1024 * 1024),
-            respect_robots=http.respect_robots,
-            allowed_hosts=followed_hosts(self.db) | set(extra_hosts),
-        )
+        try:
+            return PoliteClient(
+                contact=http.contact,
+                min_interval=http.min_interval,
+                max_retries=http.max_retries,
+                timeout=http.timeout,
+                max_bytes=int(http.max_page_mb * 1024 * 1024),
+                respect_robots=http.respect_robots,
+                allowed_hosts=followed_hosts(self.db) | set(extra_hosts),
+                connect_to={**http.connect_to, **(connect_to or {})},
+            )
+        except ValueError as error:  # a bad contact or connect_to address
+            raise click.ClickException(f"[http] {error}") from None
 
 
 pass_context = click.make_pass_decorator(Context)
