@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scripts import compare_demo
 from tracker.cli import cli
 from tracker.demo import DEMO_SITE_NAME
 from tracker.model.times import utc_now
@@ -75,3 +76,19 @@ def test_every_recorded_instant_is_the_frozen_clock(demo_db):
 
 def test_the_clock_runs_again_after_the_demo(demo_db):
     assert abs(utc_now() - datetime.now(timezone.utc)) < timedelta(minutes=1)
+
+
+def test_the_comparison_script_sees_a_changed_reading_and_nothing_else(demo_db, tmp_path, capsys):
+    again = tmp_path / "again.db"
+    result = CliRunner().invoke(cli, ["--db", str(again), "demo", "--no-serve", "--today", TODAY], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert compare_demo.main([str(demo_db), str(again)]) == 0
+    assert capsys.readouterr().out.endswith("no differences\n")
+    changed = sqlite3.connect(again)
+    with changed:
+        changed.execute("update messages set outcome = 'refused' where id = (select min(id) from messages where outcome = 'successful')")
+    changed.close()
+    assert compare_demo.main([str(demo_db), str(again)]) == 1
+    out = capsys.readouterr().out
+    assert "DIFFERENT messages (request, position, kind, outcome, confidence): 1 row(s) only in OLD, 1 only in NEW" in out
+    assert "flags (request, flag, raised_on, cleared_on, due_date, working_days_overdue): 8 rows equal" in out
