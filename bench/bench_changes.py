@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from bench.common import write_result
@@ -26,6 +26,7 @@ from tracker.store.db import open_db
 from tracker.demo import DemoSite
 from tracker.demo.corpus import build_corpus
 from tracker.model import INCOMING, Message
+from tracker.model.times import london_today, utc_now
 
 
 def kind_of(path: str) -> str:
@@ -47,7 +48,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=10_000)
     parser.add_argument("--changed", type=float, default=0.01)
     args = parser.parse_args()
-    today = date.today()
+    today = london_today()
     copies = -(-args.threads // len(build_corpus(today)))
 
     started = time.perf_counter()
@@ -68,7 +69,7 @@ def main() -> int:
         first_cost, first_time = costs(site, mark), time.perf_counter() - clock
 
         changed = sorted(site.threads, key=lambda t: t.slug)[:: int(1 / args.changed)]
-        now = datetime.now(timezone.utc)
+        now = utc_now()
         for n, thread in enumerate(changed):
             site.add_message(thread.slug, Message(
                 id=f"{site.host}/incoming-{900_000_000 + n}", direction=INCOMING,

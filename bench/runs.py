@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
@@ -270,10 +270,11 @@ def _add_messages(site, rng, share: float, round_number: int, shown: dict[str, l
     from datetime import timedelta
 
     from tracker.model import Message
+    from tracker.model.times import instant
 
     for n, thread in enumerate(rng.sample(site.threads, max(1, int(len(site.threads) * share)))):
         last = max(m.sent_at for m in thread.messages if m.sent_at)
-        sent = (datetime.fromisoformat(last) + timedelta(days=1)).isoformat()
+        sent = (instant(last) + timedelta(days=1)).isoformat()
         site.add_message(thread.slug, Message(
             id=f"{site.host}/incoming-{800_000_000 + round_number * 100_000 + n}", direction=INCOMING, sent_at=sent,
             author=thread.authority.name if thread.authority else None,

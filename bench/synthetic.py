@@ -26,8 +26,9 @@ from itertools import accumulate
 from pathlib import Path
 
 from tracker.store.db import open_db
-from tracker.deadlines import CALENDARS, LONDON, REGIMES, Regime, WorkingDayIndex, long_stop_of
+from tracker.deadlines import CALENDARS, REGIMES, Regime, WorkingDayIndex, long_stop_of
 from tracker.model import INCOMING, OUTGOING
+from tracker.model.times import LONDON, london_time, london_today
 
 SITE_ID = "synthetic.example"
 BASE_URL = f"https://{SITE_ID}"
@@ -230,7 +231,7 @@ class _Generator:
         self.body_weights = _weights(len(bodies), 8, 0.9)
         self.user_weights = _weights(len(users), 20, 1.0)
         self.message_number = 5_000_000
-        self.stamp = datetime.combine(today, time(5, 0), LONDON).isoformat()
+        self.stamp = london_time(today, time(5, 0)).isoformat()
 
     def request(self, number: int) -> tuple[tuple, list[tuple]]:
         rng, today = self.rng, self.today
@@ -470,7 +471,7 @@ def generate(db_path: str | Path, requests: int, *, seed: int = 1, today: date |
     """
     if Path(db_path).exists():
         raise FileExistsError(f"{db_path}: already exists; the synthetic database is written to a new file")
-    today = today or datetime.now(LONDON).date()
+    today = today or london_today()
     rng = random.Random(seed)
     db = open_db(db_path)
     conn = db.conn

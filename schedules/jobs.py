@@ -20,9 +20,8 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -37,12 +36,12 @@ from tracker.bot import notify
 from tracker.store import summaries
 from tracker.ingest import poll as polling
 from tracker.model.config import Config, ConfigError
+from tracker.model.times import LONDON, LONDON_ZONE, instant, iso, london_time, london_today, utc_now
 from tracker.store.db import open_db
 
 log = logging.getLogger(__name__)
 
-TIMEZONE = "Europe/London"
-LONDON = ZoneInfo(TIMEZONE)
+TIMEZONE = LONDON_ZONE
 POLL, LATE_CHECK, REFRESH_AUTHORITIES = "poll", "late_check", "refresh_authorities"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -95,10 +94,6 @@ def _clock_time(section: dict[str, Any], key: str, default: time, where: str) ->
 # Jobs
 
 
-def _utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _recorded(job: str, db_path: str, work: Callable[[sqlite_utils.Database], tuple[bool, str]]) -> bool:
     """Run ``work`` with its own connection, recording a ``job_runs`` row around it."""
     try:
@@ -108,7 +103,7 @@ def _recorded(job: str, db_path: str, work: Callable[[sqlite_utils.Database], tu
         return False
     try:
         with db.atomic():
-            run_id = db["job_runs"].insert({"job": job, "started_at": _utcnow()}).last_pk
+            run_id = db["job_runs"].insert({"job": job, "started_at": iso(utc_now())}).last_pk
         try:
             ok, summary = work(db)
         except Exception as error:  # a job must not stop the scheduler: record the reason
@@ -116,7 +111,7 @@ def _recorded(job: str, db_path: str, work: Callable[[sqlite_utils.Database], tu
             log.debug("%s failed", job, exc_info=True)
         (log.info if ok else log.error)("%s: %s", job, summary)
         with db.atomic():
-            db["job_runs"].update(run_id, {"finished_at": _utcnow(), "ok": int(ok), "summary": summary})
+            db["job_runs"].update(run_id, {"finished_at": iso(utc_now()), "ok": int(ok), "summary": summary})
         return ok
     finally:
         db.close()
@@ -131,10 +126,6 @@ def poll_job(db_path: str, config: Config) -> bool:
                    f"{report.new_messages} new messages), {report.failed} failed")
         return not (report.attempted and not report.succeeded), summary
     return _recorded(POLL, db_path, work)
-
-
-def london_today() -> date:
-    return datetime.now(LONDON).date()
 
 
 def late_check_job(db_path: str, config: Config, today: date | None = None) -> bool:
@@ -200,9 +191,9 @@ def register_jobs(scheduler: BaseScheduler, config: Config, db_path: str) -> lis
 def last_slot(now: datetime, at: time) -> datetime:
     """The latest daily slot (``at``, London time) at or before ``now``."""
     local = now.astimezone(LONDON)
-    slot = datetime.combine(local.date(), at, LONDON)
+    slot = london_time(local.date(), at)
     if slot > local:
-        slot = datetime.combine(local.date() - timedelta(days=1), at, LONDON)
+        slot = london_time(local.date() - timedelta(days=1), at)
     return slot
 
 
@@ -212,7 +203,7 @@ def missed_late_check(db: sqlite_utils.Database, now: datetime, at: time = time(
     for row in db.query("select started_at from job_runs where job = ? and ok = 1 order by id desc limit 50",
                         [LATE_CHECK]):
         try:
-            if datetime.fromisoformat(row["started_at"]) >= slot:
+            if instant(row["started_at"]) >= slot:
                 return False
         except (TypeError, ValueError):
             continue
@@ -259,7 +250,7 @@ def run_forever(config: Config, db_path: str, *, stop: threading.Event | None = 
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         scheduler.start()
-        catch_up(scheduler, db_path, datetime.now(timezone.utc), config)
+        catch_up(scheduler, db_path, utc_now(), config)
         log.info("scheduler running: %s", ", ".join(f"{job.name} next at {job.next_run_time}" for job in scheduler.get_jobs()))
         if on_start:
             on_start(scheduler)

@@ -13,6 +13,10 @@ good citizen of the sites we read"):
 - it makes conditional GETs, caps the size of a body, stays on the hosts it was given, and
   reports a bot challenge as such instead of trying to get round it.
 
+``connect_to`` maps a host to the address to connect to instead, like curl's ``--connect-to``:
+the URL, the Host header, the TLS server name, robots.txt, the rate limit and every id stay the
+host's own (the demo serves ``http://alaveteli.localhost`` from a random port on 127.0.0.1).
+
 Everything that goes wrong surfaces as a :class:`FetchError` whose ``str()`` is one line naming
 the URL and the reason.
 """
@@ -26,13 +30,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 
 import httpx
 from protego import Protego
+
+from tracker.model.times import UTC, utc_now
 
 DEFAULT_CONTACT = "https://github.com/foi-tracker/foi-tracker"
 PRODUCT_TOKEN = "foi-tracker"
@@ -167,11 +173,6 @@ def looks_like_bot_challenge(status_code: int, headers: httpx.Headers, body: byt
 # --- small helpers -----------------------------------------------------------------------------
 
 
-def _wall_now() -> datetime:
-    """The current UTC time, for Retry-After dates (a function so tests can pin it)."""
-    return datetime.now(timezone.utc)
-
-
 def _status_reason(status_code: int) -> str:
     phrase = httpx.codes.get_reason_phrase(status_code)
     return f"HTTP {status_code} {phrase}".rstrip()
@@ -213,8 +214,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or _wall_now()
+        when = when.replace(tzinfo=UTC)  # an HTTP-date is always GMT
+    now = now or utc_now()
     return max(0.0, (when - now).total_seconds())
 
 
@@ -314,12 +315,34 @@ def _is_loopback(host: str) -> bool:
         name = host[1 : host.find("]")] if "]" in host else host[1:]
     else:
         name = host.split(":")[0] if host.count(":") == 1 else host
-    if name == "localhost":
+    if name == "localhost" or name.endswith(".localhost"):  # RFC 6761: names under localhost are loopback
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+class _ConnectTo(httpx.HTTPTransport):
+    """A transport that opens its connections to ``address`` (``host[:port]``) whatever host the
+    URL names; the request, its Host header and the TLS server name are left as they are."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__()
+        try:
+            target = httpx.URL(f"http://{address}")
+        except httpx.InvalidURL as exc:
+            raise ValueError(f"connect_to address {address!r}: {exc}") from None
+        if not target.host or target.raw_path not in (b"", b"/"):
+            raise ValueError(f"connect_to address {address!r} is not host[:port]")
+        self._host, self._port = target.host, target.port
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        named = request.url
+        request.url = named.copy_with(host=self._host, port=self._port or named.port)
+        if named.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": named.host}
+        return super().handle_request(request)
 
 
 # --- the client --------------------------------------------------------------------------------
@@ -330,7 +353,8 @@ class PoliteClient:
 
     ``allowed_hosts`` limits where the client may go, redirects included. When it is None the
     host of each URL passed to :meth:`get` is allowed as it is asked for, so a redirect can only
-    lead to a host the caller asked for or added with :meth:`allow_host`.
+    lead to a host the caller asked for or added with :meth:`allow_host`. ``connect_to`` maps a
+    ``host[:port]`` to the ``host[:port]`` to connect to instead (see the module docstring).
     """
 
     def __init__(
@@ -347,6 +371,7 @@ class PoliteClient:
         max_bytes: int = 20 * 1024 * 1024,
         respect_robots: bool = True,
         allowed_hosts: set[str] | None = None,
+        connect_to: dict[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -374,6 +399,7 @@ class PoliteClient:
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             transport=transport,
+            mounts={f"all://{_normalise_host(host)}": _ConnectTo(address) for host, address in (connect_to or {}).items()},
         )
 
     # public API
@@ -528,7 +554,7 @@ class PoliteClient:
 
     def _retry_after_delay(self, hop: _Hop, raw: _Raw) -> float | None:
         """The wait a 429/503 asks for; gives up at once when it is longer than max_backoff."""
-        now = _wall_now()
+        now = utc_now()
         delay = parse_retry_after(raw.headers.get("retry-after"), now)
         if delay is None or delay <= self.max_backoff:
             return delay

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from tracker.model.times import UTC
+
 __all__ = ["Email", "MailItem", "RequestAddress", "iter_mail", "looks_like_email", "read_email", "request_address"]
 
 
@@ -150,6 +152,9 @@ def _html_to_text(html: str) -> str:
 
 
 def _iso_date(value: str | None) -> str | None:
+    """The Date header as an ISO 8601 instant with its offset. ``-0000`` (or no zone) is UTC
+    whose local zone is unknown (RFC 5322 section 3.3), so it is written ``+00:00``: an instant
+    without an offset would be read as London time (``tracker.model.times``)."""
     if not value:
         return None
     try:
@@ -158,7 +163,7 @@ def _iso_date(value: str | None) -> str | None:
         return None
     if parsed is None:
         return None
-    return parsed.isoformat()
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).isoformat()
 
 
 # --------------------------------------------------------------------------------------------

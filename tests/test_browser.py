@@ -20,7 +20,7 @@ import pytest
 from datasette.utils import tilde_encode
 
 from test_publish import add_payload_thread, build_demo, fill_plausible
-from tracker.web.plugin import _local_day as london_day
+from tracker.model.times import london_day
 from tracker.store.db import open_db
 from tracker.deadlines import calendar_for
 

@@ -19,7 +19,6 @@ import httpx
 import pytest
 import respx
 
-import scrapers.http as http_mod
 from scrapers.http import (
     DEFAULT_CONTACT,
     BlockedBySite,
@@ -32,6 +31,10 @@ from scrapers.http import (
     parse_retry_after,
     user_agent,
 )
+from tracker.cli.context import Context
+from tracker.demo import SampleSite
+from tracker.model import times
+from tracker.model.config import Config, ConfigError, load_config
 
 REAL_PAGES = sorted((Path(__file__).parent / "fixtures" / "wdtk_2019").glob("*.html"))
 BLOCKED = "blocked by the site (bot challenge): import saved pages or e-mail instead"
@@ -288,24 +291,21 @@ def test_429_with_retry_after_seconds_sleeps_that_long(router, make_client, fake
     assert route.call_count == 2
 
 
-def test_retry_after_as_http_date(router, make_client, fake_time, monkeypatch) -> None:
+def test_retry_after_as_http_date(router, make_client, fake_time) -> None:
     now = datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
-    monkeypatch.setattr(http_mod, "_wall_now", lambda: now)
     later = format_datetime(now + timedelta(seconds=30), usegmt=True)
     router.get("https://a.test/x").side_effect = [
         httpx.Response(503, headers={"Retry-After": later}),
         httpx.Response(200),
     ]
-    assert make_client().get("https://a.test/x").status_code == 200
+    with times.frozen(now):
+        assert make_client().get("https://a.test/x").status_code == 200
     assert fake_time.sleeps == [30.0]
 
 
-def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time, monkeypatch) -> None:
-    monkeypatch.setattr(
-        http_mod, "_wall_now", lambda: datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
-    )
+def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time) -> None:
     route = router.get("https://a.test/x").respond(429, headers={"Retry-After": "3600"})
-    with pytest.raises(FetchError) as caught:
+    with times.frozen(datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)), pytest.raises(FetchError) as caught:
         make_client(max_backoff=60).get("https://a.test/x")
     assert route.call_count == 1
     assert fake_time.sleeps == []
@@ -848,3 +848,56 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Tue, 04 Mar 2025 11:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after(None, now) is None
+
+
+# --- connect_to: a host's name, another address ----------------------------------------------
+
+
+def test_names_under_localhost_are_loopback_and_not_throttled(router, make_client, fake_time) -> None:
+    router.get(url__startswith="http://alaveteli.localhost/").respond(200)
+    router.get(url__startswith="http://localhost.example.org/").respond(200)
+    client = make_client(min_interval=1.0)
+    client.get("http://alaveteli.localhost/one")
+    client.get("http://alaveteli.localhost/two")
+    assert fake_time.sleeps == []
+    client.get("http://localhost.example.org/one")
+    client.get("http://localhost.example.org/two")
+    assert fake_time.sleeps == [1.0]
+
+
+def test_connect_to_reads_a_named_host_from_another_address() -> None:
+    site = SampleSite()
+    site.set_route("/robots.txt", "User-agent: *\nDisallow: /private\n", content_type="text/plain")
+    site.set_route("/x", "hello")
+    site.set_route("/private", "secret")
+    with site, PoliteClient(connect_to={"sample.localhost": site.address}) as client:
+        result = client.get("http://sample.localhost/x")
+        with pytest.raises(DisallowedByRobots):
+            client.get("http://sample.localhost/private")
+        assert client.allowed_hosts == {"sample.localhost"}
+    assert (result.content, result.url, result.final_url) == (b"hello", "http://sample.localhost/x", "http://sample.localhost/x")
+    # robots.txt and the page were asked of the named host, at the site's own address
+    assert [(r.path, r.headers["host"]) for r in site.log] == [("/robots.txt", "sample.localhost"), ("/x", "sample.localhost")]
+    assert site.address.startswith("127.0.0.1:")
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8080/path", "127.0.0.1:notaport", ""])
+def test_connect_to_refuses_what_is_not_an_address(address: str) -> None:
+    with pytest.raises(ValueError, match="connect_to address"):
+        PoliteClient(connect_to={"sample.localhost": address})
+
+
+def test_connect_to_is_a_setting_of_the_http_section(tmp_path) -> None:
+    site = SampleSite()
+    site.set_route("/robots.txt", "", content_type="text/plain")
+    site.set_route("/x", "hello")
+    with site:
+        (tmp_path / "foi-tracker.toml").write_text(f'[http]\nconnect_to = {{ "sample.localhost" = "{site.address}" }}\n')
+        config = load_config(tmp_path / "foi-tracker.toml")
+        assert config.http.connect_to == {"sample.localhost": site.address}
+        with Context(str(tmp_path / "foi.db"), config).client(extra_hosts={"sample.localhost"}) as client:
+            assert client.get("http://sample.localhost/x").content == b"hello"
+    assert Config().http.connect_to == {}
+    (tmp_path / "bad.toml").write_text('[http]\nconnect_to = { "sample.localhost" = 8080 }\n')
+    with pytest.raises(ConfigError, match="connect_to"):
+        load_config(tmp_path / "bad.toml")

@@ -21,6 +21,7 @@ from tracker.store.db import save_thread
 from tracker.demo import demo_site, render
 from tracker.bot.late import CLOSED_STATUSES, INACTIVE_STATUSES
 from tracker.model import INCOMING, Message, Thread
+from tracker.model.times import LONDON
 
 TODAY = date(2026, 11, 20)
 for command in COMMANDS:  # the lead registers them in tracker.cli; harmless if already there
@@ -112,7 +113,7 @@ def test_late_notify_on_the_demo_site_end_to_end(tmp_path, servers):
         request_id = sorted(r for r, flag in wanted if flag == "late")[0]
         thread = next(t for t in site.threads if t.id == request_id)
         number = 1_600_000
-        answer_at = datetime.combine(TODAY, time(9, 30), deadlines.LONDON)
+        answer_at = datetime.combine(TODAY, time(9, 30), LONDON)
         thread.messages.append(Message(
             id=f"{site.host}/incoming-{number}", direction=INCOMING, sent_at=answer_at.isoformat(),
             author=thread.authority.name, subject=f"RE: {thread.title}",

@@ -31,6 +31,7 @@ from tracker.cli import cli
 from tracker.web.plugin import Segment, deadline_line, fold_simple
 from tracker.store.db import open_db
 from tracker.deadlines import SCOTLAND, UK
+from tracker.model.times import london_day
 from tracker.demo.corpus import build_corpus
 from tracker.store.schema import CLOSED_STATUSES, INACTIVE_STATUSES, RESPONSE_TIME_BANDS, TABLES, VIEWS
 
@@ -52,10 +53,6 @@ def build_demo(path: Path, today: date = TODAY) -> None:
     result = CliRunner().invoke(cli, ["--db", str(path), "demo", "--no-serve", "--today", today.isoformat()],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-
-
-def _london_day(instant: str | None) -> date | None:
-    return datasette_plugin._local_day(instant)
 
 
 def _calendar(regime: str | None):
@@ -113,7 +110,7 @@ def _fill_deadlines(db) -> None:
         if not sent:
             continue
         calendar = _calendar(regime)
-        sent_day = _london_day(sent)
+        sent_day = london_day(sent)
         due = calendar.add_working_days(sent_day, 20)
         school = any(tag in tags.split() for tag in ("school", "academy_trust"))
         columns: dict[str, Any] = {
@@ -124,14 +121,14 @@ def _fill_deadlines(db) -> None:
         }
         response = next((m[2] for m in messages if m[1] == "response"), None)
         if response:
-            answered = _london_day(response)
+            answered = london_day(response)
             columns.update(first_response_at=response,
                            working_days_to_response=calendar.working_days_between(sent_day, answered),
                            answered_on_time=int(answered <= due))
         review = next((m[2] for m in messages if m[1] == "internal_review_request"), None)
         if review:
             columns.update(review_requested_at=review,
-                           review_due_date=calendar.add_working_days(_london_day(review), 20).isoformat())
+                           review_due_date=calendar.add_working_days(london_day(review), 20).isoformat())
             outcome = next((m[2] for m in messages if m[1] == "internal_review_response" and m[2] > review), None)
             columns["review_responded_at"] = outcome
         db["requests"].update(request_id, columns)
@@ -154,7 +151,7 @@ def _fill_flags(db, today: date) -> None:
         db["flags"].insert({
             "request_id": request_id, "flag": "late",
             "raised_on": date.fromordinal(date.fromisoformat(due).toordinal() + 1).isoformat(),
-            "cleared_on": _london_day(answered).isoformat(), "due_date": due, "working_days_overdue": 1,
+            "cleared_on": london_day(answered).isoformat(), "due_date": due, "working_days_overdue": 1,
         })
 
 
@@ -674,7 +671,7 @@ def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, 
     messages = [m["id"] for m in query(db, "select id from messages where request_id = ? order by position", [request["id"]])]
     assert [item for item in order if item in messages] == messages
     calendar = _calendar(request["regime"])
-    late = calendar.working_days_between(date.fromisoformat(request["due_date"]), _london_day(request["first_response_at"]))
+    late = calendar.working_days_between(date.fromisoformat(request["due_date"]), london_day(request["first_response_at"]))
     assert f"answered {late} working day{'s' if late != 1 else ''} late" in html
     assert f'datetime="{request["due_date"]}"' in html
     assert 'data-state="late"' in html

@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from schedules import jobs
 from tracker.model.config import Config, ConfigError
 from tracker.store.db import open_db
-from tracker.deadlines import LONDON
+from tracker.model.times import LONDON
 
 UTC = timezone.utc
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
-from tracker.deadlines import DEFAULT_REGIME, REGIMES, Regime, get_regime, london_day
+from tracker.deadlines import DEFAULT_REGIME, REGIMES, Regime, get_regime
+from tracker.model.times import london_day
 
 
 def _long(day: date | None) -> str:

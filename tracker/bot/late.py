@@ -26,7 +26,8 @@ from typing import Any, Iterator, Mapping
 import sqlite_utils
 
 from tracker.bot.chasers import chaser, regulator_advice
-from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex, london_day
+from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex
+from tracker.model.times import london_day
 from tracker.store.summaries import ensure_indexes
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")

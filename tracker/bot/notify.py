@@ -37,7 +37,7 @@ import smtplib
 import ssl
 import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any, Protocol, TextIO
@@ -48,6 +48,7 @@ import sqlite_utils
 from tracker.bot.chasers import chaser, regulator_advice
 from tracker.bot.late import FLAG_LABELS, flag_rows
 from tracker.model.config import Config, ConfigError
+from tracker.model.times import iso, utc_now
 
 CHANNELS = ("stdout", "email", "webhook")
 
@@ -300,7 +301,7 @@ def deliver(db: sqlite_utils.Database, config: Config, *, today: date,
                 channel.send(flag, today)
                 with db.atomic():
                     db["notifications"].insert(
-                        {"flag_id": flag["flag_id"], "channel": channel.name, "delivered_at": _now()}, ignore=True)
+                        {"flag_id": flag["flag_id"], "channel": channel.name, "delivered_at": iso(utc_now())}, ignore=True)
                 result.sent[channel.name] += 1
         except DeliveryError as error:
             result.failures.append(str(error))
@@ -313,11 +314,7 @@ def deliver(db: sqlite_utils.Database, config: Config, *, today: date,
                 where notified_at is null and id in (select value from json_each(?))
                   and (select count(*) from notifications n
                        where n.flag_id = flags.id and n.channel in ({', '.join('?' * len(names))})) = ?""",
-            [_now(), json.dumps([flag["flag_id"] for flag in pending]), *names, len(names)],
+            [iso(utc_now()), json.dumps([flag["flag_id"] for flag in pending]), *names, len(names)],
         )
         result.notified = cursor.rowcount
     return result
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

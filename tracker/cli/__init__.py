@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import datetime, time
 from pathlib import Path
 
 import click
@@ -20,7 +20,8 @@ from tracker.model.config import ConfigError, load_config
 from tracker.cli.deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli.reading import classify_command, evaluate_command
 from tracker.cli.context import Context, pass_context
-from tracker.model import base_url_for, site_id_for
+from tracker.model import base_url_for, site_id_for, times
+from tracker.model.times import london_time, london_today, utc_now
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,7 +96,7 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
     thread costs a 304 and no page. Exits 1 only when nothing at all could be fetched.
     """
     db = context.db
-    now = datetime.now(timezone.utc)
+    now = utc_now()
     limit = limit or context.config.poll.max_threads
     with context.client() as client:
         feeds = polling.FeedCheck() if poll_all else polling.check_feeds(db, client, now)
@@ -318,24 +319,36 @@ def serve(context: Context, host: str, port: int, public: bool) -> None:
 @cli.command()
 @click.option("--no-serve", is_flag=True, help="Build the database and stop, without serving it.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Datasette port.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend it is this day (for the sample site).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Pretend it is noon in London on this day: the same day gives the same database.")
 @pass_context
 def demo(context: Context, no_serve: bool, port: int, today: datetime | None) -> None:
     """Scrape the bundled sample Alaveteli site over loopback HTTP, run the late check, serve it.
 
-    The sample site runs on 127.0.0.1; it is followed through its authority pages and polled
-    with the real scraper, exactly like a public site (loopback hosts are not throttled).
+    The sample site is http://alaveteli.localhost, served on 127.0.0.1 (any free port); it is
+    followed through its authority pages and polled with the real scraper, exactly like a public
+    site (loopback hosts are not throttled). The clock stands still while the database is built,
+    so that two runs with the same --today give the same tables.
     """
-    from tracker.demo import demo_site
+    with times.frozen(london_time(today.date(), time(12)) if today else utc_now()) as clock:
+        _build_demo(context, clock)
+    if not no_serve:
+        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+        publish.serve(context.db_path, "127.0.0.1", port)
 
-    day: date = today.date() if today else date.today()
-    with demo_site(day) as site:
+
+def _build_demo(context: Context, clock: times.FrozenClock) -> None:
+    from tracker.demo import DEMO_SITE_NAME, demo_site
+
+    day = london_today()
+    with demo_site(day, name=DEMO_SITE_NAME) as site:
         db = context.db
-        with context.client(extra_hosts={site.host}) as client:
+        with context.client(extra_hosts={site.host}, connect_to={site.host: site.address}) as client:
             body_pages = sorted({f"{site.base_url}/body/{t.authority.url_name}" for t in site.threads if t.authority})
             followed = following.follow_listings(db, client, body_pages)
-            click.echo(f"sample site at {site.base_url}: following {len(followed)} requests", err=True)
-            report = _poll_with_progress(db, client, polling.due_requests(db, datetime.now(timezone.utc)), datetime.now(timezone.utc))
+            click.echo(f"sample site {site.base_url} at {site.address}: following {len(followed)} requests", err=True)
+            now = clock.step()
+            report = _poll_with_progress(db, client, polling.due_requests(db, now), now)
     _print_poll_summary(report)
     if report.attempted and not report.succeeded:
         sys.exit(1)
@@ -347,9 +360,6 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
     )
     counts = {table: db[table].count for table in ("requests", "messages", "attachments", "annotations")}
     click.echo(", ".join(f"{count} {table}" for table, count in counts.items()) + f" in {context.db_path}", err=True)
-    if not no_serve:
-        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
-        publish.serve(context.db_path, "127.0.0.1", port)
 
 
 for command in (*DEADLINE_COMMANDS, classify_command, evaluate_command):

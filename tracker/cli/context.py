@@ -34,9 +34,13 @@ class Context:
                 raise click.ClickException(f"{self.db_path}: cannot use as a database ({error})") from None
         return self._db
 
-    def client(self, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
-        """The polite HTTP client for this configuration and database (``tracker.ingest.clients``)."""
-        return polite_client(self.config, self.db, extra_hosts=extra_hosts)
+    def client(self, *, extra_hosts: set[str] = frozenset(), connect_to: dict[str, str] | None = None) -> PoliteClient:
+        """The polite HTTP client for this configuration and database (``tracker.ingest.clients``);
+        ``connect_to`` adds to the configured ``[http] connect_to``."""
+        try:
+            return polite_client(self.config, self.db, extra_hosts=extra_hosts, connect_to=connect_to)
+        except ValueError as error:  # a bad contact or connect_to address
+            raise click.ClickException(f"[http] {error}") from None
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date
 
 import click
 
@@ -13,6 +13,7 @@ from tracker import deadlines
 from tracker.bot import late as late_check
 from tracker.bot import notify
 from tracker.model.config import ConfigError
+from tracker.model.times import london_day, london_today
 from tracker.cli.context import Context, pass_context
 
 
@@ -22,7 +23,7 @@ def _parse_day(value: str) -> date:
     try:
         if len(text) == 10:
             return date.fromisoformat(text)
-        day = deadlines.london_day(text) if "T" in text else None
+        day = london_day(text) if "T" in text else None
     except ValueError:
         day = None
     if day is None:
@@ -106,7 +107,7 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
     into the site's follow-up form. Exits 1 when a notification could not be delivered (it is
     retried on the next run).
     """
-    day = today or datetime.now(deadlines.LONDON).date()
+    day = today or london_today()
     channels = None
     if send:
         try:

@@ -18,13 +18,11 @@ from tracker.deadlines.calendars import (
 )
 from tracker.deadlines.clock import (
     DEADLINE_COLUMNS,
-    LONDON,
     Assessment,
     apply,
     assess,
     calendar_status,
     compute,
-    london_day,
     parse_moment,
 )
 from tracker.deadlines.regimes import (
@@ -46,9 +44,9 @@ from tracker.deadlines.regimes import (
 )
 
 __all__ = [
-    "CALENDAR_DAYS", "CALENDARS", "DEADLINE_COLUMNS", "DEFAULT_REGIME", "LONDON", "RECEIPT_DAY_ZERO", "RECEIPT_NEXT_WORKING_DAY", "REGIMES", "SCOTLAND", "UK",
+    "CALENDAR_DAYS", "CALENDARS", "DEADLINE_COLUMNS", "DEFAULT_REGIME", "RECEIPT_DAY_ZERO", "RECEIPT_NEXT_WORKING_DAY", "REGIMES", "SCOTLAND", "UK",
     "WORKING_DAYS", "Assessment", "Calendar", "Explanation", "Regime", "ReviewRule", "UnknownRegime",
     "WorkingDayIndex", "apply", "assess", "calendar_for", "calendar_status", "compute", "count_from", "due_date",
-    "explain", "get_regime", "is_school", "is_scottish", "london_day", "long_stop_of", "parse_moment",
+    "explain", "get_regime", "is_school", "is_scottish", "long_stop_of", "parse_moment",
     "regime_for", "review_long_stop_date",
 ]

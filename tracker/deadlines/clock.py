@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from tracker.deadlines.regimes import (
     DEFAULT_REGIME,
@@ -24,9 +23,9 @@ from tracker.deadlines.regimes import (
     regime_for,
 )
 from tracker.model import OUTGOING, Message, Thread
+from tracker.model.times import instant_or_none, london_day, london_today
 
 log = logging.getLogger(__name__)
-LONDON = ZoneInfo("Europe/London")
 
 # The requests columns this module computes (tracker.store saves exactly these).
 DEADLINE_COLUMNS = (
@@ -52,23 +51,12 @@ class _Moment:
 
 
 def parse_moment(text: str | None) -> _Moment | None:
-    """An ISO date or instant as its Europe/London calendar day (naive instants are London time)."""
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            return _Moment(date.fromisoformat(text), None)
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=LONDON)
-    return _Moment(instant.astimezone(LONDON).date(), instant)
-
-
-def london_day(text: str | None) -> date | None:
-    moment = parse_moment(text)
-    return moment.day if moment else None
+    """An ISO date or instant as its Europe/London calendar day (``times.instant`` reads it)."""
+    if text and len(text) == 10:
+        day = london_day(text)
+        return _Moment(day, None) if day else None
+    moment = instant_or_none(text)
+    return _Moment(london_today(moment), moment) if moment else None
 
 
 def _before(a: _Moment, b: _Moment) -> bool:
@@ -295,7 +283,7 @@ def apply(thread: Thread, today: date | None = None, site_regime: str = DEFAULT_
     thread.regime = result.regime
     thread.deadlines = result.columns
     if thread.status:
-        thread.status = calendar_status(thread.status, result.columns, today or datetime.now(LONDON).date())
+        thread.status = calendar_status(thread.status, result.columns, today or london_today())
     for problem in result.problems:
         line = f"deadlines: {problem}"
         if line not in thread.warnings:

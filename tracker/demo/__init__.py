@@ -25,11 +25,12 @@ from tracker.demo.render import (
     render_request_json,
     render_request_page,
 )
-from tracker.demo.server import DemoSite, LoggedRequest, Route, SampleSite, demo_site
+from tracker.demo.server import DEMO_SITE_NAME, DemoSite, LoggedRequest, Route, SampleSite, demo_site
 
 __all__ = [
     "AUTHORITIES_CSV_HEADER",
     "BODIES",
+    "DEMO_SITE_NAME",
     "DemoSite",
     "INCOMING_KINDS",
     "LoggedRequest",

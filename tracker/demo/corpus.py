@@ -20,12 +20,11 @@ import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from tracker.deadlines import SCOTLAND, UK, Calendar
 from tracker.model import INCOMING, OUTGOING, Annotation, Attachment, Authority, Message, Site, Thread, User
+from tracker.model.times import london_time
 
-LONDON = ZoneInfo("Europe/London")
 SEED = 2026
 PLACEHOLDER_HOST = "demo.invalid"
 SITE_NAME = "FOI Demo"
@@ -317,7 +316,7 @@ def _start_of(spec: Spec, today: date, calendar: Calendar) -> date:
 
 def _clock_time(day: date, rng: random.Random, first: int, last: int) -> datetime:
     minute = rng.randint(first, last)
-    return datetime.combine(day, time(minute // 60, minute % 60, rng.randint(0, 59)), LONDON)
+    return london_time(day, time(minute // 60, minute % 60, rng.randint(0, 59)))
 
 
 def _plan(spec: Spec, today: date, rng: random.Random) -> _Plan:

@@ -15,11 +15,12 @@ import hashlib
 import io
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 from tracker.demo.corpus import BODIES, PEOPLE, SITE_NAME, STATUS_DESCRIPTIONS, Body, slug_for
 from tracker.model import INCOMING, OUTGOING, Annotation, Authority, Message, Thread
+from tracker.model.times import UTC, instant, london_today, utc_now
 
 AUTHORITIES_CSV_HEADER = (
     "Internal ID,Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,Notes,"
@@ -150,16 +151,12 @@ def _body_html(message: Message, number: int, *, unfold: bool, markup: str) -> s
 # ------------------------------------------------------------------------------ dates and ids
 
 
-def _moment(iso: str) -> datetime:
-    return datetime.fromisoformat(iso)
-
-
 def _offset(moment: datetime) -> str:
     return moment.strftime("%z")
 
 
 def time_tag(iso: str) -> str:
-    moment = _moment(iso)
+    moment = instant(iso)
     return (f'<time datetime="{moment.isoformat(timespec="seconds")}" '
             f'title="{moment:%Y-%m-%d %H:%M:%S} {_offset(moment)}">{moment.day:>2} {moment:%B %Y}</time>')
 
@@ -222,7 +219,7 @@ def _status_sentence(thread: Thread, today: date) -> str:
     details = '(<a href="/help/requesting#quickly_response">details</a>)'
     status = thread.site_status or "waiting_response"
     if status == "waiting_classification":
-        last = max((_moment(m.sent_at).date() for m in thread.messages if m.direction == INCOMING and m.sent_at),
+        last = max((instant(m.sent_at).date() for m in thread.messages if m.direction == INCOMING and m.sent_at),
                    default=today)
         if (today - last).days > 21:  # InfoRequest::OLD_AGE_IN_DAYS
             return ("This request has an <strong>unknown status</strong>. We're waiting for someone to read a "
@@ -456,7 +453,7 @@ def _annotation_html(thread: Thread, note: Annotation, base_url: str, markup: st
 
 def _instant(item: Message | Annotation) -> datetime:
     iso = item.sent_at if isinstance(item, Message) else item.created_at
-    return _moment(iso).astimezone(timezone.utc) if iso else datetime.min.replace(tzinfo=timezone.utc)
+    return instant(iso).astimezone(UTC) if iso else datetime.min.replace(tzinfo=UTC)
 
 
 def _timeline(thread: Thread) -> list[Message | Annotation]:
@@ -554,7 +551,7 @@ def render_request_page(thread: Thread, base_url: str, *, unfold: bool = True, m
         <i class="icon-standalone icon_{status}"></i>
 
         <p>
-          {_status_sentence(thread, today or date.today())}
+          {_status_sentence(thread, today or london_today())}
         </p>
       </div>
     </div>
@@ -646,8 +643,8 @@ def request_events(thread: Thread) -> list[dict]:
 
     def moment_of(item: Message | Annotation) -> datetime:
         if isinstance(item, Annotation):
-            return _moment(item.created_at or thread.created_at or "")
-        arrival = _moment(item.sent_at or thread.created_at or "")
+            return instant(item.created_at or thread.created_at or "")
+        arrival = instant(item.sent_at or thread.created_at or "")
         if item.direction == INCOMING:
             arrival += timedelta(seconds=_jitter(item.id, 4, 95))
         return arrival
@@ -693,7 +690,7 @@ def render_request_json(thread: Thread, base_url: str) -> str:
     events = request_events(thread)
     described = next((e["described_state"] for e in reversed(events) if e["described_state"]), "waiting_response")
     status = thread.site_status or described
-    created = _moment(thread.created_at) if thread.created_at else datetime.now().astimezone()
+    created = instant(thread.created_at) if thread.created_at else utc_now()
     document = {
         "id": thread.site_request_id,
         "url_title": thread.slug,
@@ -793,8 +790,8 @@ def render_listing(threads: list[Thread], base_url: str, *, title: str, page: in
     Like Alaveteli, only the first ``MAX_RESULTS`` results can be paged through, though the
     total is printed.
     """
-    ordered = sorted(threads, key=lambda t: _moment(t.created_at).astimezone(timezone.utc) if t.created_at
-                     else datetime.min.replace(tzinfo=timezone.utc), reverse=True)
+    ordered = sorted(threads, key=lambda t: instant(t.created_at).astimezone(UTC) if t.created_at
+                     else datetime.min.replace(tzinfo=UTC), reverse=True)
     reachable = ordered[:MAX_RESULTS]
     pages = page_count(len(reachable), per_page)
     shown = reachable[(page - 1) * per_page: page * per_page]
@@ -831,7 +828,7 @@ def feed_events(thread: Thread) -> list[dict]:
     """The events of a thread a feed can show, in the deep form (with the request, body, user)."""
     request = {
         "id": thread.site_request_id, "url_title": thread.slug, "title": thread.title,
-        "created_at": rails_time(_moment(thread.created_at), thread.id) if thread.created_at else None,
+        "created_at": rails_time(instant(thread.created_at), thread.id) if thread.created_at else None,
         "described_state": thread.site_status, "display_status": STATUS_DESCRIPTIONS.get(thread.site_status or "", ""),
         "awaiting_description": thread.site_status == "waiting_classification", "prominence": "normal",
         "law_used": thread.law_used or "foi", "tags": [],
@@ -847,7 +844,7 @@ def feed_events(thread: Thread) -> list[dict]:
 def render_feed_json(threads: list[Thread], limit: int = 25) -> str:
     """A JSON feed (``/feed/.../*.json``): the ``limit`` newest events of these threads."""
     events = [event for thread in threads for event in feed_events(thread)]
-    events.sort(key=lambda event: _moment(event["created_at"]), reverse=True)
+    events.sort(key=lambda event: instant(event["created_at"]), reverse=True)
     return json.dumps(events[:limit], ensure_ascii=False, separators=(",", ":"))
 
 

@@ -6,9 +6,12 @@ ETags, Last-Modified, 304 answers to conditional requests, Content-Length, 404 f
 unknown. Fixed routes ignore the query, so ``/request/x?unfold=1`` is the ``/request/x`` route.
 A ``fault_hook`` can make it misbehave (see ``bench.faults``).
 
-``DemoSite`` fills a ``SampleSite`` with the bundled corpus, rendered for the real host:port
-once the server is listening: request pages and their .json, listings with Alaveteli's cap and
-date-window search, JSON feeds, the authorities CSV and robots.txt.
+``DemoSite`` fills a ``SampleSite`` with the bundled corpus, rendered for its host once the
+server is listening: request pages and their .json, listings with Alaveteli's cap and
+date-window search, JSON feeds, the authorities CSV and robots.txt. The host is the real
+host:port, or a fixed ``name`` (``foi-tracker demo`` uses ``DEMO_SITE_NAME``) that a client
+reaches through ``address`` (``PoliteClient(connect_to=...)``), so that ids do not change with
+the port. Last-Modified dates come from ``tracker.model.times``, so a frozen clock fixes them.
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ from tracker.demo import render
 from tracker.demo.corpus import build_corpus
 from tracker.demo.corpus import authorities as corpus_authorities
 from tracker.model import Message, Thread
+from tracker.model.times import london_day, london_today, utc_now
 
 HTML = "text/html; charset=utf-8"
+# The sample site's name in ``foi-tracker demo``: *.localhost is loopback (RFC 6761), whatever port serves it.
+DEMO_SITE_NAME = "alaveteli.localhost"
 
 
 Handler = Callable[[str, dict[str, list[str]]], "tuple[int, bytes | str, str] | None"]
@@ -81,8 +87,10 @@ def etag_for(body: bytes) -> str:
 class SampleSite:
     """An Alaveteli-like site on 127.0.0.1, for the demo and the tests."""
 
-    def __init__(self, routes: dict[str, Route] | None = None, *, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, routes: dict[str, Route] | None = None, *, host: str = "127.0.0.1", port: int = 0,
+                 name: str | None = None):
         self._bind = (host, port)
+        self._name = name
         self._routes: dict[str, Route] = {}
         self._lock = threading.Lock()
         self._clock = 0.0
@@ -92,7 +100,8 @@ class SampleSite:
         self.fault_hook: FaultHook | None = None
         self.log: list[LoggedRequest] = []
         self.base_url = ""
-        self.host = ""
+        self.host = ""  # the name in URLs and ids: ``name``, or the address
+        self.address = ""  # host:port the server listens on
         for path, route in (routes or {}).items():
             self._store(path, route)
 
@@ -105,7 +114,8 @@ class SampleSite:
         server.daemon_threads = True
         self._server = server
         address, port = server.server_address[:2]
-        self.host = f"{address}:{port}"
+        self.address = f"{address}:{port}"
+        self.host = self._name or self.address
         self.base_url = f"http://{self.host}"
         self._thread = threading.Thread(target=server.serve_forever, name=f"sample-site-{port}", daemon=True)
         self._thread.start()
@@ -151,7 +161,7 @@ class SampleSite:
             return None
         status, body, content_type = answer
         return Route(body.encode("utf-8") if isinstance(body, str) else body, status, content_type,
-                     last_modified=float(int(time.time())))
+                     last_modified=float(int(utc_now().timestamp())))
 
     def remove_route(self, path: str) -> None:
         with self._lock:
@@ -176,7 +186,7 @@ class SampleSite:
                 route.last_modified = previous.last_modified
             else:
                 # Whole seconds, strictly increasing, so that a changed body is always newer in HTTP dates.
-                self._clock = max(float(int(time.time())), self._clock + 1)
+                self._clock = max(float(int(utc_now().timestamp())), self._clock + 1)
                 route.last_modified = self._clock
             self._routes[path] = route
 
@@ -249,7 +259,7 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
                     if _not_modified(headers, etag, route.last_modified):
                         status, body = 304, b""
             # Logged before answering, so that whoever got the answer finds it in the log.
-            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time()))
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, utc_now().timestamp()))
             self._answer(status, content_type, extra, body, send_body)
 
         def _answer(self, status: int, content_type: str, extra: dict[str, str], body: bytes, send_body: bool,
@@ -267,7 +277,7 @@ def _handler_for(site: SampleSite) -> type[BaseHTTPRequestHandler]:
         def _misbehave(self, fault: Fault, parts, headers: dict[str, str], send_body: bool) -> None:
             """Answer as a failing site would (see bench.faults)."""
             status = {"reset": 0, "timeout": 0}.get(fault.kind, fault.status)
-            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, time.time(),
+            site._record(LoggedRequest(self.command, parts.path, parts.query, status, headers, utc_now().timestamp(),
                                        fault=fault.kind))
             if fault.kind == "reset":
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -308,9 +318,9 @@ class DemoSite(SampleSite):
     """
 
     def __init__(self, today: date | None = None, *, markup_mix: bool = True, copies: int = 1,
-                 host: str = "127.0.0.1", port: int = 0):
-        super().__init__(host=host, port=port)
-        self.today = today or date.today()
+                 host: str = "127.0.0.1", port: int = 0, name: str | None = None):
+        super().__init__(host=host, port=port, name=name)
+        self.today = today or london_today()
         self.markup_mix = markup_mix
         self.copies = copies
         self.threads: list[Thread] = []
@@ -465,12 +475,13 @@ def _has_event_between(thread: Thread, after: date | None, before: date | None) 
     for message in thread.messages:
         if not message.sent_at:
             continue
-        day = datetime.fromisoformat(message.sent_at).date()
+        day = london_day(message.sent_at)
         if (after is None or day >= after) and (before is None or day <= before):
             return True
     return False
 
 
-def demo_site(today: date | None = None, *, markup_mix: bool = True, copies: int = 1) -> DemoSite:
+def demo_site(today: date | None = None, *, markup_mix: bool = True, copies: int = 1,
+              name: str | None = None) -> DemoSite:
     """Build and start the demo site (a ``DemoSite``, already listening)."""
-    return DemoSite(today, markup_mix=markup_mix, copies=copies).start()
+    return DemoSite(today, markup_mix=markup_mix, copies=copies, name=name).start()

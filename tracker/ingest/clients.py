@@ -9,10 +9,12 @@ from tracker.ingest.follow import followed_hosts
 from tracker.model.config import Config
 
 
-def polite_client(config: Config, db: sqlite_utils.Database, *, extra_hosts: set[str] = frozenset()) -> PoliteClient:
+def polite_client(config: Config, db: sqlite_utils.Database, *, extra_hosts: set[str] = frozenset(),
+                  connect_to: dict[str, str] | None = None) -> PoliteClient:
     """A client with the ``[http]`` settings of ``config``, allowed the hosts followed in ``db``.
 
     ``extra_hosts`` adds hosts not followed yet (the site a ``follow`` command is about to add).
+    ``connect_to`` adds to the configured ``[http] connect_to`` (canonical host -> address).
     The command line and the scheduled jobs both open their clients here.
     """
     http = config.http
@@ -24,4 +26,5 @@ def polite_client(config: Config, db: sqlite_utils.Database, *, extra_hosts: set
         max_bytes=int(http.max_page_mb * 1024 * 1024),
         respect_robots=http.respect_robots,
         allowed_hosts=followed_hosts(db) | set(extra_hosts),
+        connect_to={**http.connect_to, **(connect_to or {})},
     )

@@ -9,7 +9,7 @@ holds fewer than 500 results, so a listing of any size is followed completely.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Iterable
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -18,7 +18,8 @@ import sqlite_utils
 from scrapers import alaveteli
 from scrapers.http import FetchError, PoliteClient
 from tracker.store import db as database
-from tracker.model import base_url_for, iso, site_id_for
+from tracker.model import base_url_for, site_id_for
+from tracker.model.times import iso, london_today, utc_now
 
 LISTING_CAP = 500
 PER_PAGE = 25
@@ -46,7 +47,7 @@ def follow(
 
     ``via`` is the followed listing they were found on (its feed then covers them).
     """
-    added_at = iso(now or datetime.now(timezone.utc))
+    added_at = iso(now or utc_now())
     ids = []
     with db.atomic():
         for url in urls:
@@ -94,7 +95,7 @@ def follow_listings(
     now: datetime | None = None,
 ) -> list[str]:
     """Follow every request listed on /user/, /body/ or /list pages, however many there are."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     ids: list[str] = []
     for url in urls:
         kind = alaveteli.listing_kind(url)
@@ -106,7 +107,7 @@ def follow_listings(
                 {"url": url, "kind": kind, "site_id": site_id, "added_at": iso(now)}, pk="url"
             )
         client.allow_host(site_id)
-        found = read_listing(db, client, url, today=now.date())
+        found = read_listing(db, client, url, today=london_today(now))
         ids.extend(follow(db, dict.fromkeys(found.request_urls), now, via=url))
         with db.atomic():
             db["follows"].update(url, {"last_polled_at": iso(now)})

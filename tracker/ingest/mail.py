@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Iterable
@@ -22,7 +22,8 @@ import sqlite_utils
 
 from scrapers.mailbox import Email, iter_mail, read_email, request_address
 from tracker.store import db as database
-from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User, instant, iso
+from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User
+from tracker.model.times import UTC, instant, iso, utc_now
 from tracker.ingest.pipeline import enrich
 
 EMAIL_SITE = Site("email", "mailto:", "E-mail correspondence", "foia")
@@ -57,7 +58,7 @@ def import_mail(
     """Import every e-mail under ``paths``. ``me``: the requester's own addresses, if known."""
     report = MailImport()
     mine = {address.lower() for address in me}
-    observed_at = iso(now or datetime.now(timezone.utc))
+    observed_at = iso(now or utc_now())
     for path in paths:
         for item in iter_mail(path):
             if item.error:
@@ -174,4 +175,4 @@ def _page_twin(thread: Thread, message: Message) -> bool:
 
 
 def _order(message: Message) -> datetime:
-    return instant(message.sent_at) if message.sent_at else datetime.max.replace(tzinfo=timezone.utc)
+    return instant(message.sent_at) if message.sent_at else datetime.max.replace(tzinfo=UTC)

@@ -8,7 +8,7 @@ improvement, without fetching anything.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -16,7 +16,8 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from tracker.store import db as database
-from tracker.model import Thread, iso, site_id_for
+from tracker.model import Thread, site_id_for
+from tracker.model.times import iso, utc_now
 from tracker.ingest.pipeline import enrich
 
 
@@ -65,7 +66,7 @@ def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = N
             thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(json_content, url))
         except alaveteli.PageError as error:
             database.set_fetch_error(db, json_fetch, str(error))
-    observed_at = iso(now or datetime.now(timezone.utc))
+    observed_at = iso(now or utc_now())
     with db.atomic():
         result = database.save_thread(db, enrich(database.complete_authority(db, thread)), observed_at)
         db["follows"].insert(
@@ -101,7 +102,7 @@ def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = N
     )
     rekey(thread, request_id)
     with db.atomic():
-        return database.save_thread(db, enrich(database.complete_authority(db, thread)), iso(now or datetime.now(timezone.utc)))
+        return database.save_thread(db, enrich(database.complete_authority(db, thread)), iso(now or utc_now()))
 
 
 def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
@@ -120,7 +121,7 @@ def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes
 def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int, list[str]]:
     """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing."""
     problems: list[str] = []
-    observed_at = iso(now or datetime.now(timezone.utc))
+    observed_at = iso(now or utc_now())
 
     def rebuilt_threads() -> Iterator[Thread]:
         for row in list(db.query("select id, url from requests")):

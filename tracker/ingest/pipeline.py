@@ -6,17 +6,13 @@ deadlines (which add the overdue variants of a waiting status) -> save (tracker.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from tracker import deadlines
 from tracker.reading.classify import classify_thread
 from tracker.model import Thread
+from tracker.model.times import london_today
 from tracker.reading.status import infer_status
-
-
-def london_today(now: datetime | None = None) -> date:
-    """The calendar day in the UK, which is the day the statutory clock counts."""
-    return (now or datetime.now(deadlines.LONDON)).astimezone(deadlines.LONDON).date()
 
 
 def enrich(thread: Thread, today: date | None = None) -> Thread:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from itertools import zip_longest
 from typing import Callable
 
@@ -29,8 +29,8 @@ from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker.store import db as database
 from tracker.ingest.follow import follow
 from tracker.ingest.offline import rekey
-from tracker.model import instant, iso
-from tracker.ingest.pipeline import enrich, london_today
+from tracker.model.times import instant, iso, london_today, utc_now
+from tracker.ingest.pipeline import enrich
 
 OPEN_STATUSES = frozenset({
     "waiting_response", "waiting_response_overdue", "waiting_response_very_overdue",
@@ -227,7 +227,7 @@ def poll(
     requests: list[dict] | None = None,
 ) -> PollReport:
     """Check the feeds, then poll every due thread once; report what happened to each."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     report = PollReport()
     if requests is None:
         if use_feeds and not poll_all:
@@ -349,7 +349,7 @@ def _finish(db: sqlite_utils.Database, row: dict, now: datetime, outcome: PollOu
     stored = next(iter(db.query("select status, due_date from requests where id = ?", [row["id"]])))
     covered = bool(db["follow_requests"].count_where("request_id = ?", [row["id"]]))
     wait = next_poll_after(
-        stored["status"], due_date=stored["due_date"], today=now.date(), covered=covered, failed=not outcome.ok
+        stored["status"], due_date=stored["due_date"], today=london_today(now), covered=covered, failed=not outcome.ok
     )
     with db.atomic():
         db["requests"].update(

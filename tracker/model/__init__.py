@@ -13,10 +13,9 @@ from tracker.model.objects import (
     Thread,
     User,
     base_url_for,
-    instant,
-    iso,
     site_id_for,
 )
+from tracker.model.times import instant, iso
 
 __all__ = [
     "INCOMING",

@@ -7,6 +7,7 @@ requests_per_second = 1.0            # per host; never more than 1 against publi
 timeout = 30
 max_retries = 3
 max_page_mb = 20
+connect_to = { "alaveteli.localhost" = "127.0.0.1:8080" }  # host -> address to connect to (default: none)
 
 [poll]
 max_threads = 500                    # per run, shared fairly across sites (default: all that are due)
@@ -39,6 +40,9 @@ class HttpConfig:
     max_retries: int = 3
     max_page_mb: float = 20.0
     respect_robots: bool = True
+    # host[:port] -> the host[:port] to open connections to instead (like curl --connect-to);
+    # URLs, robots.txt, rate limits and ids stay the host's own.
+    connect_to: dict[str, str] = field(default_factory=dict)
 
     @property
     def min_interval(self) -> float:
@@ -79,6 +83,8 @@ def load_config(path: str | Path | None = None) -> Config:
     http = _section(candidate, raw, "http", HttpConfig)
     if http.requests_per_second <= 0 or http.requests_per_second > 1.0:
         raise ConfigError(f"{candidate}: [http] requests_per_second must be > 0 and at most 1")
+    if not isinstance(http.connect_to, dict) or not all(isinstance(v, str) for v in http.connect_to.values()):
+        raise ConfigError(f"{candidate}: [http] connect_to must map host names to \"host:port\" addresses")
     poll = _section(candidate, raw, "poll", PollConfig)
     if poll.max_threads is not None and (not isinstance(poll.max_threads, int) or poll.max_threads < 1):
         raise ConfigError(f"{candidate}: [poll] max_threads must be a whole number of at least 1")

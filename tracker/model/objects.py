@@ -3,13 +3,13 @@
 Scrapers build these from bytes; ``tracker.store.db`` turns them into rows. Every ``id`` is the
 global, stable id of the database contract: the site's host, then the site's own identifier,
 e.g. ``www.whatdotheyknow.com/request/some_slug`` or ``www.whatdotheyknow.com/incoming-1234``.
-Instants are ISO 8601 strings with their offset, days are ``YYYY-MM-DD`` strings.
+Instants are ISO 8601 strings with their offset (``tracker.model.times`` reads and writes them),
+days are ``YYYY-MM-DD`` strings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 INCOMING = "incoming"
@@ -19,17 +19,6 @@ OUTGOING = "outgoing"
 def site_id_for(url: str) -> str:
     """The site id of any URL on it: its host (with a port when one is given), lower case."""
     return urlsplit(url).netloc.lower()
-
-
-def instant(text: str) -> datetime:
-    """An ISO 8601 instant as an aware datetime (one without an offset is taken as UTC)."""
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def iso(moment: datetime) -> str:
-    """An instant as the ISO 8601 text every bookkeeping column uses (UTC, whole seconds)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def base_url_for(url: str) -> str:

@@ -24,7 +24,8 @@ from re import _parser as sre_parse  # the regex parser: which literals a patter
 
 from tracker.reading import extract as extraction
 from tracker.reading.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
-from tracker.model import INCOMING, OUTGOING, Message, Thread, instant
+from tracker.model import INCOMING, OUTGOING, Message, Thread
+from tracker.model.times import instant_or_none
 
 __all__ = [
     "INCOMING_KINDS",
@@ -738,15 +739,6 @@ def classify_message(message: Message, context: MessageContext | None = None, re
     return reading
 
 
-def _instant(value: str | None) -> datetime | None:
-    """``model.instant``, or None for a missing or unreadable time (a letter may lack one)."""
-    if not value:
-        return None
-    try:
-        return instant(value)
-    except ValueError:
-        return None
-
 
 def _days(start: datetime | None, end: datetime | None) -> float | None:
     if start is None or end is None:
@@ -776,14 +768,14 @@ def _final_answer_from_site_label(thread: Thread) -> None:
 def classify_thread(thread: Thread) -> None:
     """Classify every message of a thread in order, each in the light of what came before."""
     messages = thread.messages
-    request_at = next((_instant(m.sent_at) for m in messages if m.direction == OUTGOING), None)
+    request_at = next((instant_or_none(m.sent_at) for m in messages if m.direction == OUTGOING), None)
     if request_at is None and messages:
-        request_at = _instant(messages[0].sent_at)
+        request_at = instant_or_none(messages[0].sent_at)
     previous: list[str] = []
     earlier_outgoing: list[str] = []
     last_outgoing_at: datetime | None = None
     for message in messages:
-        sent = _instant(message.sent_at)
+        sent = instant_or_none(message.sent_at)
         minutes = _days(last_outgoing_at, sent)
         context = MessageContext(
             previous_kinds=list(previous),

@@ -12,7 +12,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -21,16 +21,12 @@ import sqlite_utils
 
 from tracker.reading.exemptions import known_ids, reference_rows
 from tracker.deadlines import DEADLINE_COLUMNS
-from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant, iso
+from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User
+from tracker.model.times import instant, iso, utc_now
 from tracker.store.schema import TABLES, VIEWS, Table
 
 SOURCE_PAGE = "page"
 SOURCE_EMAIL = "email"
-
-
-def utcnow() -> str:
-    """Now, as the ISO 8601 instant every bookkeeping column uses."""
-    return iso(datetime.now(timezone.utc))
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -128,7 +124,7 @@ def save_thread(
     hashes of the bodies it was built from, ``page_sha256`` / ``json_sha256``), so that what
     was saved and what it was saved from never disagree, even after a crash.
     """
-    observed_at = observed_at or utcnow()
+    observed_at = observed_at or iso(utc_now())
     with db.atomic():
         result = _save_thread(db, thread, observed_at)
         if sources:
@@ -143,7 +139,7 @@ def save_threads(db: sqlite_utils.Database, threads: Iterable[Thread], observed_
     For bulk paths (reparse, imports) where one commit per thread would cost more than the
     writes; polling saves thread by thread as pages arrive.
     """
-    observed_at = observed_at or utcnow()
+    observed_at = observed_at or iso(utc_now())
     results: list[SaveResult] = []
     pending = iter(threads)
     while True:
@@ -511,7 +507,7 @@ def record_fetch(
         return db["fetches"].insert(_without_none({
             "url": url,
             "request_id": request_id,
-            "fetched_at": fetched_at or utcnow(),
+            "fetched_at": fetched_at or iso(utc_now()),
             "status_code": status_code,
             "bytes": len(content) if content is not None else None,
             "sha256": sha256,

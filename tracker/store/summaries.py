@@ -13,10 +13,11 @@ still awaiting a response or a review), which the ``late_requests`` view and the
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlite_utils
 
+from tracker.model.times import instant, iso, utc_now
 from tracker.store.schema import TABLES_BY_NAME
 
 # summary table -> the view it copies
@@ -29,7 +30,7 @@ SUMMARIES: dict[str, str] = {
 
 def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]:
     """Recompute every summary table in one transaction; return the rows written per table."""
-    now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = now or iso(utc_now())
     written: dict[str, int] = {}
     ensure_indexes(db)
     with db.atomic():
@@ -69,14 +70,14 @@ def refreshed_at(db: sqlite_utils.Database) -> str | None:
 
 def is_stale(db: sqlite_utils.Database, now: datetime | None = None) -> bool:
     """True if the summaries were never refreshed, not yet today, or before the last change."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utc_now()
     stamp = refreshed_at(db)
     if stamp is None:
         return db.execute("select exists (select 1 from requests)").fetchone()[0] == 1
     if stamp[:10] < now.date().isoformat():
         return True
     changed = db.execute("select max(last_changed_at) from requests").fetchone()[0]
-    return bool(changed and _utc(changed) > _utc(stamp))
+    return bool(changed and instant(changed) > instant(stamp))
 
 
 def refresh_if_stale(db: sqlite_utils.Database) -> bool:
@@ -85,10 +86,3 @@ def refresh_if_stale(db: sqlite_utils.Database) -> bool:
         return False
     refresh(db)
     return True
-
-
-def _utc(instant: str) -> datetime:
-    moment = datetime.fromisoformat(instant)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)

@@ -13,19 +13,18 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 import markupsafe
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 
 from tracker.deadlines import DEFAULT_REGIME, Calendar, UnknownRegime, calendar_for
+from tracker.model.times import LONDON, instant_or_none, london_day, london_today
 from tracker.store.schema import CLOSED_STATUSES, VIEWS
 
 PLUGIN_NAME = "foi-tracker"
-LONDON = ZoneInfo("Europe/London")
 CLOSED_WITHOUT_ANSWER = {
     "user_withdrawn": "withdrawn by the requester",
     "gone_postal": "continued by post",
@@ -166,18 +165,6 @@ def fold(text: str | None) -> list[Segment]:
 # ------------------------------------------------------------------------------ the thread
 
 
-def _local_day(instant: str | None) -> date | None:
-    if not instant:
-        return None
-    try:
-        moment = datetime.fromisoformat(instant)
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(LONDON)
-    return moment.date()
-
-
 def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if value else None
@@ -206,10 +193,10 @@ def deadline_line(request: dict[str, Any], today: date) -> dict[str, Any]:
     if due is None and request.get("site_due_date"):
         due, due_source = _day(request["site_due_date"]), "site"
     very = _day(request.get("very_overdue_date"))
-    answered = _local_day(request.get("first_response_at"))
+    answered = london_day(request.get("first_response_at"))
     status = request.get("status") or request.get("site_status") or ""
     line: dict[str, Any] = {
-        "sent": _local_day(request.get("sent_at")),
+        "sent": london_day(request.get("sent_at")),
         "due": due,
         "due_source": due_source,
         "long_overdue_after": very,
@@ -331,23 +318,13 @@ def load_thread(conn: sqlite3.Connection, request_id: str, today: date) -> dict[
     }
 
 
-def _sort_instant(at: str | None) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(at) if at else None
-    except ValueError:
-        return None
-    if moment is not None and moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LONDON)
-    return moment
-
-
 def _insert_by_time(items: list[ThreadItem], item: ThreadItem) -> None:
     """Put an annotation after the last item written before it (messages keep their order)."""
-    moment = _sort_instant(item.at)
+    moment = instant_or_none(item.at)
     position = len(items)
     if moment is not None:
         for index, other in enumerate(items):
-            other_moment = _sort_instant(other.at)
+            other_moment = instant_or_none(other.at)
             if other_moment is not None and other_moment > moment:
                 position = index
                 break
@@ -359,7 +336,7 @@ def _insert_by_time(items: list[ThreadItem], item: ThreadItem) -> None:
 
 def _today(datasette) -> date:
     configured = (datasette.plugin_config(PLUGIN_NAME) or {}).get("today")
-    return date.fromisoformat(configured) if configured else datetime.now(LONDON).date()
+    return date.fromisoformat(configured) if configured else london_today()
 
 
 @hookimpl
@@ -409,7 +386,7 @@ def _long_day(value: date | None) -> str:
 
 
 def _when(instant: str | None) -> str:
-    moment = _sort_instant(instant)
+    moment = instant_or_none(instant)
     if moment is None:
         return instant or ""
     moment = moment.astimezone(LONDON)
