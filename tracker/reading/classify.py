@@ -13,7 +13,8 @@ earlier messages. Extraction (``tracker.reading.extract``) runs on the whole rea
 only counts as relied on in an answer (a response, a review response or an extension notice).
 
 The phrases are data, in ``tracker.reading.phrases``; this module holds how they are searched
-and how they count.
+and how they count. Each pattern is searched only when the text holds the literals it cannot
+match without, found by reading the pattern (``_parse``: the few constructs the phrases use).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from re import _parser as sre_parse  # the regex parser: which literals a pattern cannot match without
 
 from tracker.reading import extract as extraction
 from tracker.reading.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
@@ -74,7 +74,87 @@ class MessageContext:
 
 
 _MIN_TRIGGER = 3
-_ZERO_WIDTH = (sre_parse.AT, sre_parse.ASSERT, sre_parse.ASSERT_NOT)
+# A parsed pattern is a list of (op, value) items, enough to tell which literals it cannot match
+# without: a literal character, a zero-width assertion, a group (its alternatives, each a list of
+# items), a repeat ((minimum, items)), or anything else (a class, ".", "\d").
+_LITERAL, _ZERO_WIDTH, _GROUP, _REPEAT, _OTHER = "literal", "zero width", "group", "repeat", "other"
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{(?=[\d,])(\d*)(?:,\d*)?\})[?+]?")
+_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+class _Unread(ValueError):
+    """A construct the literal finder does not read: that pattern is searched without a prefilter."""
+
+
+def _parse(pattern: str) -> list[tuple[str, object]]:
+    """``r"ab(?:c|de)?\\b"`` -> literal a, literal b, repeat (0, [group [[c], [d, e]]]), zero width."""
+    branches, end = _alternatives(pattern, 0)
+    if end != len(pattern):
+        raise _Unread(pattern)  # a ")" without its "("
+    return branches[0] if len(branches) == 1 else [(_GROUP, branches)]
+
+
+def _alternatives(pattern: str, i: int) -> tuple[list[list[tuple[str, object]]], int]:
+    branches = []
+    while True:
+        items, i = _sequence(pattern, i)
+        branches.append(items)
+        if not pattern.startswith("|", i):
+            return branches, i
+        i += 1
+
+
+def _sequence(pattern: str, i: int) -> tuple[list[tuple[str, object]], int]:
+    items: list[tuple[str, object]] = []
+    while i < len(pattern) and pattern[i] not in "|)":
+        item, i = _atom(pattern, i)
+        quantifier = _QUANTIFIER.match(pattern, i)
+        if quantifier:
+            minimum = 1 if quantifier.group(0)[0] == "+" else int(quantifier.group(1) or 0)
+            item, i = (_REPEAT, (minimum, [item])), quantifier.end()
+        items.append(item)
+    return items, i
+
+
+def _atom(pattern: str, i: int) -> tuple[tuple[str, object], int]:
+    char = pattern[i]
+    if char == "(":
+        if pattern.startswith(_LOOKAROUND, i):
+            start, op = pattern.index("?", i) + 2 + pattern.startswith("(?<", i), _ZERO_WIDTH
+        elif pattern.startswith("(?:", i):
+            start, op = i + 3, _GROUP
+        elif pattern.startswith("(?", i):
+            raise _Unread(pattern)  # flags, names, back references, conditions
+        else:
+            start, op = i + 1, _GROUP
+        branches, end = _alternatives(pattern, start)
+        if not pattern.startswith(")", end):
+            raise _Unread(pattern)
+        return (op, branches if op == _GROUP else None), end + 1
+    if char == "[":
+        end = i + 1 + pattern.startswith("^", i + 1)
+        end += pattern.startswith("]", end)  # a "]" first in a class is itself
+        while end < len(pattern) and pattern[end] != "]":
+            end += 2 if pattern[end] == "\\" else 1
+        if end >= len(pattern):
+            raise _Unread(pattern)
+        return (_OTHER, None), end + 1
+    if char == "\\":
+        escaped = pattern[i + 1:i + 2]
+        if escaped and escaped in "bBAZ":
+            return (_ZERO_WIDTH, None), i + 2
+        if escaped and escaped in "dDsSwW":
+            return (_OTHER, None), i + 2
+        if not escaped or escaped.isascii() and escaped.isalnum():
+            raise _Unread(pattern)  # \n, \x41, octal, back references ...
+        return (_LITERAL, escaped), i + 2
+    if char in "^$":
+        return (_ZERO_WIDTH, None), i + 1
+    if char == ".":
+        return (_OTHER, None), i + 1
+    if _QUANTIFIER.match(pattern, i):
+        raise _Unread(pattern)  # nothing to repeat
+    return (_LITERAL, char), i + 1
 
 
 def _rank(literals: set[str]) -> tuple[int, int]:
@@ -86,22 +166,20 @@ def _mandatory(items: list) -> list[set[str]]:
     sets: list[set[str]] = []
     run = ""
     for op, av in items:
-        if op is sre_parse.LITERAL:
-            run += chr(av)
+        if op == _LITERAL:
+            run += av
             continue
         if run:
             sets.append({run})
             run = ""
-        if op in _ZERO_WIDTH:
+        if op == _ZERO_WIDTH:
             continue
         inner: set[str] | None = None
-        if op is sre_parse.SUBPATTERN:
-            inner = _most_selective(list(av[3]))
-        elif op is sre_parse.BRANCH:
-            alternatives = [_most_selective(list(branch)) for branch in av[1]]
+        if op == _GROUP:
+            alternatives = [_most_selective(branch) for branch in av]
             inner = set().union(*alternatives) if all(alternatives) else None
-        elif op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT) and av[0] >= 1:
-            inner = _most_selective(list(av[2]))
+        elif op == _REPEAT and av[0] >= 1:
+            inner = _most_selective(av[1])
         if inner:
             sets.append(inner)
     if run:
@@ -117,8 +195,8 @@ def _most_selective(items: list) -> set[str] | None:
 def _trigger_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
     """Groups of literals: a text can only match if it contains one literal of every group."""
     try:
-        sets = _mandatory(list(sre_parse.parse(pattern)))
-    except (re.error, RecursionError):
+        sets = _mandatory(_parse(pattern))
+    except (_Unread, RecursionError):
         return ()
     groups = []
     for literals in sets:
