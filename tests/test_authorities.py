@@ -31,11 +31,6 @@ OLDER = (
 )
 
 
-@pytest.fixture
-def db(tmp_path):
-    return open_db(tmp_path / "authorities.db")
-
-
 def rows(db) -> dict[str, tuple]:
     return {row["id"]: (row["name"], row["tags"], row["regime"]) for row in db.query("select * from authorities")}
 
