@@ -7,7 +7,8 @@
 - ``sample_site``: an empty Alaveteli-like site on 127.0.0.1 whose routes a test sets.
 - ``demo_db``: a demo database (``demo --no-serve --today DEMO_TODAY``), one per test module;
   ``filled_demo_db``: the same with the derived columns filled where still empty and one thread
-  carrying script payloads (``payload_letter`` is its letter), for the publishing tests.
+  carrying script payloads (``payload_letter`` is its letter), for the publishing tests;
+  ``london_day`` and ``calendar_of`` are the rules it fills the deadlines by.
 - ``smtp`` and ``webhook``: a real SMTP server and a real webhook receiver on 127.0.0.1.
 - ``free_port``: a function that gives a free port on 127.0.0.1.
 """
@@ -30,7 +31,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
 
 from tracker.cli import cli
-from tracker.deadlines import SCOTLAND, UK
+from tracker.deadlines import SCOTLAND, UK, Calendar
 from tracker.demo.corpus import build_corpus
 from tracker.demo.server import SampleSite
 from tracker.store.db import open_db
@@ -72,6 +73,18 @@ def payload_letter() -> str:
     return PAYLOAD_BODY
 
 
+@pytest.fixture(scope="session")
+def london_day() -> Callable[[str | None], date | None]:
+    """The London day of an instant, as the thread page tells it."""
+    return _london_day
+
+
+@pytest.fixture(scope="session")
+def calendar_of() -> Callable[[str | None], Calendar]:
+    """The calendar ``fill_plausible`` counts a regime's working days in."""
+    return _calendar
+
+
 PAYLOAD_TITLE = 'Payload <script>window.__xss_title = 1</script> request'
 PAYLOAD_BODY = (
     "Dear council,\n\n<script>window.__xss = 1; alert('stored')</script>\n"
@@ -92,7 +105,7 @@ def _london_day(instant: str | None) -> date | None:
     return datasette_plugin._local_day(instant)
 
 
-def _calendar(regime: str | None):
+def _calendar(regime: str | None) -> Calendar:
     return SCOTLAND if regime == "foisa" else UK
 
 

@@ -29,7 +29,6 @@ from tracker.web import publish
 from tracker.store import summaries
 from tracker.web.plugin import Segment, deadline_line, fold_simple
 from tracker.store.db import open_db
-from tracker.deadlines import SCOTLAND, UK
 from tracker.store.schema import CLOSED_STATUSES, INACTIVE_STATUSES, RESPONSE_TIME_BANDS, TABLES, VIEWS
 
 TODAY = date(2026, 11, 20)
@@ -37,14 +36,6 @@ TODAY = date(2026, 11, 20)
 
 # ---------------------------------------------------------------------------------------------
 # The database under test (tests/conftest.py builds and fills it)
-
-
-def _london_day(instant: str | None) -> date | None:
-    return datasette_plugin._local_day(instant)
-
-
-def _calendar(regime: str | None):
-    return SCOTLAND if regime == "foisa" else UK
 
 
 @pytest.fixture(scope="module")
@@ -529,7 +520,7 @@ def thread_page(ds, name: str, request_id: str) -> str:
     return response.text
 
 
-def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, name):
+def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, name, calendar_of, london_day):
     request = query(db, "select * from requests where answered_on_time = 0 and exists "
                         "(select 1 from attachments t join messages m on m.id = t.message_id where m.request_id = requests.id) "
                         "order by id limit 1")
@@ -538,8 +529,8 @@ def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, 
     order = re.findall(r'data-item-id="([^"]+)"', html)
     messages = [m["id"] for m in query(db, "select id from messages where request_id = ? order by position", [request["id"]])]
     assert [item for item in order if item in messages] == messages
-    calendar = _calendar(request["regime"])
-    late = calendar.working_days_between(date.fromisoformat(request["due_date"]), _london_day(request["first_response_at"]))
+    calendar = calendar_of(request["regime"])
+    late = calendar.working_days_between(date.fromisoformat(request["due_date"]), london_day(request["first_response_at"]))
     assert f"answered {late} working day{'s' if late != 1 else ''} late" in html
     assert f'datetime="{request["due_date"]}"' in html
     assert 'data-state="late"' in html
@@ -548,12 +539,12 @@ def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, 
     assert badges == [kind for kind in kinds if kind] and badges
 
 
-def test_thread_page_of_an_open_late_request_counts_working_days_overdue(ds, db, name):
+def test_thread_page_of_an_open_late_request_counts_working_days_overdue(ds, db, name, calendar_of):
     request = query(db, f"""select * from requests where first_response_at is null and due_date < ?
         and status not in ({', '.join('?' * len(CLOSED_STATUSES))}) order by due_date desc limit 1""",
                     [TODAY.isoformat(), *CLOSED_STATUSES])[0]
     html = thread_page(ds, name, request["id"])
-    overdue = _calendar(request["regime"]).working_days_between(date.fromisoformat(request["due_date"]), TODAY)
+    overdue = calendar_of(request["regime"]).working_days_between(date.fromisoformat(request["due_date"]), TODAY)
     assert f"overdue: {overdue} working day" in html
 
 
