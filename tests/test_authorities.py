@@ -31,11 +31,6 @@ OLDER = (
 )
 
 
-@pytest.fixture
-def db(tmp_path):
-    return open_db(tmp_path / "authorities.db")
-
-
 def rows(db) -> dict[str, tuple]:
     return {row["id"]: (row["name"], row["tags"], row["regime"]) for row in db.query("select * from authorities")}
 
@@ -97,7 +92,6 @@ def test_cli_imports_the_export_and_the_enriched_dataset(tmp_path):
     from click.testing import CliRunner
 
     from tracker.cli import cli
-    from tracker.store.db import open_db
 
     export = tmp_path / "all-authorities.csv"
     export.write_text(
@@ -138,7 +132,6 @@ def test_imported_tags_reach_the_deadlines_of_a_page_without_its_json(tmp_path):
     from click.testing import CliRunner
 
     from tracker.cli import cli
-    from tracker.store.db import open_db
     from tracker.deadlines import UK
 
     csv_file = tmp_path / "bodies.csv"

@@ -1,13 +1,13 @@
 """Real browser tests: Debian's Chromium, driven by Playwright, against `foi-tracker serve`.
 
 The server is a subprocess on 127.0.0.1 and a free port, over a demo database filled like the
-in-process tests' (tests/test_publish.py). Screenshots go to test-artifacts/ at the repo root.
+in-process tests' (``filled_demo_db`` in tests/conftest.py). Screenshots go to test-artifacts/ at
+the repo root.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +19,6 @@ import httpx
 import pytest
 from datasette.utils import tilde_encode
 
-from test_publish import add_payload_thread, build_demo, fill_plausible
 from tracker.model.times import london_day
 from tracker.store.db import open_db
 from tracker.deadlines import calendar_for
@@ -42,23 +41,12 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def served(request, free_port) -> Iterator[tuple[str, Path]]:
     """(base URL, database path) of a running `foi-tracker serve` over a filled demo database."""
     _require_chromium()
-    path = tmp_path_factory.mktemp("browser") / "demo.db"
-    build_demo(path)
-    db = open_db(path)
-    fill_plausible(db)
-    add_payload_thread(db)
-    db.close()
-    port = _free_port()
+    path = request.getfixturevalue("filled_demo_db")  # built only once Chromium is known to be there
+    port = free_port()
     log = (path.parent / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(path), "serve", "--port", str(port)],
                               stdout=log, stderr=subprocess.STDOUT)

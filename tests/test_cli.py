@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,15 +27,6 @@ STATUSES = {
 
 def cli_run(db_path: Path, *args: str, env: dict | None = None):
     return CliRunner().invoke(cli, ["--db", str(db_path), *args], env=env, catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db_path = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = cli_run(db_path, "demo", "--no-serve", "--today", TODAY.isoformat())
-    assert result.exit_code == 0, result.output
-    assert "51 requests, 176 messages" in result.stderr
-    return db_path
 
 
 def test_demo_builds_the_database_through_the_scraper(demo_db):
@@ -91,13 +81,7 @@ def test_reparse_rebuilds_from_stored_bodies_without_fetching(demo_db, tmp_path)
     assert db["fetches"].count == fetches
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_serve_binds_loopback_and_is_read_only(demo_db):
+def test_serve_binds_loopback_and_is_read_only(demo_db, free_port):
     port = free_port()
     command = [sys.executable, "-m", "tracker", "--db", str(demo_db), "serve", "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

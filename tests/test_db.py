@@ -46,11 +46,6 @@ def make_thread(status: str = "waiting_response", messages: int = 2) -> Thread:
     return thread
 
 
-@pytest.fixture
-def db(tmp_path: Path):
-    return database.open_db(tmp_path / "t.db")
-
-
 def content_snapshot(db) -> dict:
     """Every content column of the thread tables (no bookkeeping columns)."""
     return {

@@ -100,12 +100,11 @@ def request_json(expected: Expected) -> str:
 
 
 @pytest.fixture
-def real_site():
-    with SampleSite() as site:
-        site.set_route("/robots.txt", "User-agent: *\nDisallow: */feed/*\n", content_type="text/plain")
-        for name in EXPECTED:
-            site.set_route(f"/request/{EXPECTED[name].slug}", (PAGES / name).read_bytes())
-        yield site
+def real_site(sample_site):
+    sample_site.set_route("/robots.txt", "User-agent: *\nDisallow: */feed/*\n", content_type="text/plain")
+    for name in EXPECTED:
+        sample_site.set_route(f"/request/{EXPECTED[name].slug}", (PAGES / name).read_bytes())
+    return sample_site
 
 
 def run(db_path: Path, *args: str):

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from tracker.bot import chasers, late
-from tracker.store.db import open_db
 from tracker.deadlines import SCOTLAND, UK
 
 D = date.fromisoformat
@@ -15,15 +14,14 @@ SITE = "example.org"
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "late.db")
-    database["sites"].insert({"id": SITE, "base_url": f"https://{SITE}", "regime": "foia"})
+def db(db):
+    db["sites"].insert({"id": SITE, "base_url": f"https://{SITE}", "regime": "foia"})
     for url_name, name in (("north", "North Council"), ("glen", "Glen Council")):
-        database["authorities"].insert({"id": f"{SITE}/body/{url_name}", "site_id": SITE, "url_name": url_name,
-                                        "name": name})
+        db["authorities"].insert({"id": f"{SITE}/body/{url_name}", "site_id": SITE, "url_name": url_name,
+                                  "name": name})
     for url_name, name in (("ann", "Ann Example"), ("bob", "Bob Example")):
-        database["users"].insert({"id": f"{SITE}/user/{url_name}", "site_id": SITE, "url_name": url_name, "name": name})
-    return database
+        db["users"].insert({"id": f"{SITE}/user/{url_name}", "site_id": SITE, "url_name": url_name, "name": name})
+    return db
 
 
 def add_request(db, slug: str, *, status: str | None = "waiting_response", regime: str | None = "foia",

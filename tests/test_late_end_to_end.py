@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from test_notify import SmtpSink, WebhookSink
 
 from tracker import deadlines
 from tracker.ingest import poll as polling
@@ -63,16 +61,7 @@ def run(db_path: Path, config_path: Path, *args: str):
                               catch_exceptions=False)
 
 
-@pytest.fixture
-def servers():
-    smtp, webhook = SmtpSink().start(), WebhookSink().start()
-    yield smtp, webhook
-    smtp.stop()
-    webhook.stop()
-
-
-def test_late_notify_on_the_demo_site_end_to_end(tmp_path, servers):
-    smtp, webhook = servers
+def test_late_notify_on_the_demo_site_end_to_end(tmp_path, smtp, webhook):
     config_path = tmp_path / "foi-tracker.toml"
     config_path.write_text(
         '[notify]\nchannels = ["email", "webhook"]\n'

@@ -2,110 +2,23 @@
 
 from __future__ import annotations
 
-import email
 import io
-import json
-import socket
-import threading
 from datetime import date
-from email import policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tracker.bot import late
 from tracker.bot import notify
 from tracker.model.config import Config, ConfigError
-from tracker.store.db import open_db
 
 D = date.fromisoformat
 SITE = "example.org"
 
 
-# ------------------------------------------------------------------------------ real servers
+# ------------------------------------------------------------------------------ real servers (tests/conftest.py)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpSink:
-    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts, or refuses everything."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse = False
-        self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.refuse:
-            return "451 Requested action aborted: try again later"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def start(self) -> "SmtpSink":
-        self._controller.start()
-        return self
-
-    def stop(self) -> None:
-        self._controller.stop()
-
-    def settings(self) -> dict:
-        return {"host": "127.0.0.1", "port": self.port, "from": "foi-tracker@example.org", "to": ["me@example.org"]}
-
-
-class WebhookSink:
-    """An HTTP server on 127.0.0.1 that keeps the JSON POSTed to it, answering ``status``."""
-
-    def __init__(self):
-        self.posts: list[dict] = []
-        self.status = 204
-        sink = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's hook name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if sink.status < 300:
-                    sink.posts.append({"content_type": self.headers.get("Content-Type"), **json.loads(body)})
-                self.send_response(sink.status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def start(self) -> "WebhookSink":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-@pytest.fixture
-def smtp():
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def webhook():
-    sink = WebhookSink().start()
-    yield sink
-    sink.stop()
-
-
-def notify_config(smtp: SmtpSink, webhook: WebhookSink, channels=("email", "webhook")) -> Config:
+def notify_config(smtp, webhook, channels=("email", "webhook")) -> Config:
     return Config(raw={"notify": {"channels": list(channels), "email": smtp.settings(),
                                   "webhook": {"url": webhook.url, "timeout": 5}}})
 
@@ -114,20 +27,19 @@ def notify_config(smtp: SmtpSink, webhook: WebhookSink, channels=("email", "webh
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_db(tmp_path / "notify.db")
-    database["sites"].insert({"id": SITE, "base_url": f"https://{SITE}", "regime": "foia"})
-    database["authorities"].insert({"id": f"{SITE}/body/north", "site_id": SITE, "url_name": "north",
-                                    "name": "North Council"})
-    database["users"].insert({"id": f"{SITE}/user/ann", "site_id": SITE, "url_name": "ann", "name": "Ann Example"})
+def db(db):
+    db["sites"].insert({"id": SITE, "base_url": f"https://{SITE}", "regime": "foia"})
+    db["authorities"].insert({"id": f"{SITE}/body/north", "site_id": SITE, "url_name": "north",
+                              "name": "North Council"})
+    db["users"].insert({"id": f"{SITE}/user/ann", "site_id": SITE, "url_name": "ann", "name": "Ann Example"})
     for slug, title in (("potholes", "Pothole claims"), ("gritting", "Gritting routes")):
-        database["requests"].insert({
+        db["requests"].insert({
             "id": f"{SITE}/request/{slug}", "site_id": SITE, "url": f"https://{SITE}/request/{slug}", "title": title,
             "authority_id": f"{SITE}/body/north", "user_id": f"{SITE}/user/ann", "status": "waiting_response",
             "regime": "foia", "sent_at": "2024-01-08T10:00:00+00:00", "due_date": "2024-02-05",
             "very_overdue_date": "2024-03-04",
         })
-    return database
+    return db
 
 
 def notified(db) -> list:
@@ -187,7 +99,7 @@ def test_failing_webhook_leaves_flags_unnotified_and_the_next_run_delivers_once(
     assert notify.deliver(db, config, today=D("2024-02-09")).sent == {"email": 0, "webhook": 0}
 
 
-def test_smtp_refusing_or_down_is_retried(db, smtp, webhook):
+def test_smtp_refusing_or_down_is_retried(db, smtp, webhook, free_port):
     config = notify_config(smtp, webhook, channels=("email",))
     late.check(db, D("2024-02-07"))
     smtp.refuse = True

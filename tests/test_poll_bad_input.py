@@ -66,11 +66,10 @@ def cli_run(db_path: Path, *args: str):
 
 
 @pytest.fixture
-def site():
-    with SampleSite() as site:
-        site.set_route("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
-        site.set_route("/request/good_one", as_slug(GOOD, "good_one"))
-        yield site
+def site(sample_site):
+    sample_site.set_route("/robots.txt", "User-agent: *\nDisallow:\n", content_type="text/plain")
+    sample_site.set_route("/request/good_one", as_slug(GOOD, "good_one"))
+    return sample_site
 
 
 ALL_BAD = [*BAD_ROUTES, "missing_404"]

@@ -3,7 +3,8 @@
 Every figure a view, canned query or chart shows is computed again here, in Python, from the
 base tables of the database under test. Columns that other parts of the tracker fill
 (classification, citations, deadlines, flags) are filled with plausible values in this module's
-own copy of the demo database when they are still empty, so the tests hold either way.
+own copy of the demo database when they are still empty (``filled_demo_db``, tests/conftest.py),
+so the tests hold either way.
 """
 
 from __future__ import annotations
@@ -21,170 +22,28 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from datasette.utils import tilde_encode
 
 from tracker.web import plugin as datasette_plugin
 from tracker.web import publish
 from tracker.store import summaries
-from tracker.cli import cli
 from tracker.web.plugin import Segment, deadline_line, fold_simple
 from tracker.store.db import open_db
-from tracker.deadlines import SCOTLAND, UK
-from tracker.model.times import london_day
-from tracker.demo.corpus import build_corpus
 from tracker.store.schema import CLOSED_STATUSES, INACTIVE_STATUSES, RESPONSE_TIME_BANDS, TABLES, VIEWS
 
 TODAY = date(2026, 11, 20)
-PAYLOAD_TITLE = 'Payload <script>window.__xss_title = 1</script> request'
-PAYLOAD_BODY = (
-    "Dear council,\n\n<script>window.__xss = 1; alert('stored')</script>\n"
-    '<img src="x" onerror="window.__xss = 2">\n<svg onload="window.__xss = 3"></svg>\n'
-    '<a href="javascript:window.__xss=4">click</a>\n\nA unique phrase: quokka lighthouse ledger.\n\n'
-    "> quoted line from before\n\nYours faithfully,\nMallory"
-)
 
 
 # ---------------------------------------------------------------------------------------------
-# The database under test
-
-
-def build_demo(path: Path, today: date = TODAY) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(path), "demo", "--no-serve", "--today", today.isoformat()],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-
-
-def _calendar(regime: str | None):
-    return SCOTLAND if regime == "foisa" else UK
-
-
-_SECTION = re.compile(r"section (\d+)(\(\d+\))?(\([a-z]\))?", re.I)
-
-
-def fill_plausible(db, today: date = TODAY) -> None:
-    """Fill the derived columns that are still empty with plausible values.
-
-    Kinds and outcomes are the demo corpus's true labels; citations are the "section N(n)(x)"
-    the refusals name; deadlines follow the 20-working-day rule from the first outgoing message;
-    flags are raised for what is late on ``today``.
-    """
-    host = db.execute("select id from sites").fetchone()[0]
-    truth = {m.id: m for thread in build_corpus(today, host) for m in thread.messages}
-    with db.conn:
-        if not db.execute("select count(kind) from messages").fetchone()[0]:
-            for message_id, message in truth.items():
-                db.execute("update messages set kind = ?, outcome = ? where id = ?",
-                           [message.kind, message.outcome, message_id])
-        if not db.execute("select count(*) from message_exemptions").fetchone()[0]:
-            _fill_citations(db)
-        if not db.execute("select count(due_date) from requests").fetchone()[0]:
-            _fill_deadlines(db)
-        if not db.execute("select count(*) from flags").fetchone()[0]:
-            _fill_flags(db, today)
-
-
-def _fill_citations(db) -> None:
-    known = {row[0] for row in db.execute("select id from exemptions")}
-    rows = db.execute("""
-        select m.id, m.body_text, coalesce(a.regime, 'foia') from messages m
-        join requests r on r.id = m.request_id left join authorities a on a.id = r.authority_id
-        where m.kind in ('response', 'internal_review_response')
-          and m.outcome in ('refused', 'partially_successful', 'upheld', 'partially_overturned')""").fetchall()
-    for message_id, text, regime in rows:
-        for match in _SECTION.finditer(text or ""):
-            exemption = f"{'FOISA' if regime == 'foisa' else 'FOIA'} s.{''.join(g or '' for g in match.groups())}"
-            if exemption in known:
-                db.execute("insert or ignore into message_exemptions (message_id, exemption_id, relied_on, quote) "
-                           "values (?, ?, 1, ?)", [message_id, exemption, match.group(0)])
-
-
-def _fill_deadlines(db) -> None:
-    requests = db.execute("""
-        select r.id, coalesce(a.regime, r.regime, 'foia'), coalesce(a.tags, '') from requests r
-        left join authorities a on a.id = r.authority_id""").fetchall()
-    for request_id, regime, tags in requests:
-        messages = db.execute("select direction, kind, sent_at from messages where request_id = ? order by position",
-                              [request_id]).fetchall()
-        sent = next((m[2] for m in messages if m[0] == "outgoing"), None)
-        if not sent:
-            continue
-        calendar = _calendar(regime)
-        sent_day = london_day(sent)
-        due = calendar.add_working_days(sent_day, 20)
-        school = any(tag in tags.split() for tag in ("school", "academy_trust"))
-        columns: dict[str, Any] = {
-            "regime": regime,
-            "sent_at": sent,
-            "due_date": due.isoformat(),
-            "very_overdue_date": calendar.add_working_days(sent_day, 60 if school else 40).isoformat(),
-        }
-        response = next((m[2] for m in messages if m[1] == "response"), None)
-        if response:
-            answered = london_day(response)
-            columns.update(first_response_at=response,
-                           working_days_to_response=calendar.working_days_between(sent_day, answered),
-                           answered_on_time=int(answered <= due))
-        review = next((m[2] for m in messages if m[1] == "internal_review_request"), None)
-        if review:
-            columns.update(review_requested_at=review,
-                           review_due_date=calendar.add_working_days(london_day(review), 20).isoformat())
-            outcome = next((m[2] for m in messages if m[1] == "internal_review_response" and m[2] > review), None)
-            columns["review_responded_at"] = outcome
-        db["requests"].update(request_id, columns)
-
-
-def _fill_flags(db, today: date) -> None:
-    late = db.execute(f"""
-        select id, due_date, coalesce(regime, 'foia') from requests
-        where first_response_at is null and due_date < ?
-          and coalesce(status, '') not in ({', '.join('?' * len(CLOSED_STATUSES))})""",
-                      [today.isoformat(), *CLOSED_STATUSES]).fetchall()
-    for request_id, due, regime in late:
-        due_day = date.fromisoformat(due)
-        db["flags"].insert({
-            "request_id": request_id, "flag": "late", "raised_on": date.fromordinal(due_day.toordinal() + 1).isoformat(),
-            "due_date": due, "working_days_overdue": _calendar(regime).working_days_between(due_day, today),
-        })
-    answered_late = db.execute("select id, due_date, first_response_at from requests where answered_on_time = 0").fetchall()
-    for request_id, due, answered in answered_late:
-        db["flags"].insert({
-            "request_id": request_id, "flag": "late",
-            "raised_on": date.fromordinal(date.fromisoformat(due).toordinal() + 1).isoformat(),
-            "cleared_on": london_day(answered).isoformat(), "due_date": due, "working_days_overdue": 1,
-        })
-
-
-def add_payload_thread(db) -> str:
-    """A thread whose title and letter carry script payloads; returns its request id."""
-    site = db.execute("select id from sites").fetchone()[0]
-    authority = db.execute("select id from authorities order by id limit 1").fetchone()[0]
-    request_id = f"{site}/request/payload_thread"
-    with db.conn:
-        db["requests"].insert({"id": request_id, "site_id": site, "url": "javascript:window.__xss=5",
-                               "title": PAYLOAD_TITLE, "authority_id": authority, "status": "waiting_response",
-                               "site_status": "waiting_response"})
-        db["messages"].insert({"id": f"{site}/outgoing-999999", "request_id": request_id, "position": 0,
-                               "direction": "outgoing", "sent_at": "2026-11-02T10:00:00+00:00",
-                               "author": "<b onmouseover=window.__xss=6>Mallory</b>",
-                               "subject": "<script>window.__xss = 7</script>", "body_text": PAYLOAD_BODY,
-                               "kind": "request"})
-        db["attachments"].insert({"id": f"{site}/outgoing-999999/attachment-2", "message_id": f"{site}/outgoing-999999",
-                                  "filename": "<img src=x onerror=window.__xss=8>.pdf",
-                                  "url": "javascript:window.__xss=9", "size": 1000})
-    return request_id
+# The database under test (tests/conftest.py builds and fills it)
 
 
 @pytest.fixture(scope="module")
-def site_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("publish") / "foi.db"
-    build_demo(path)
-    db = open_db(path)
-    fill_plausible(db)
-    add_payload_thread(db)
+def site_db(filled_demo_db) -> Path:
+    db = open_db(filled_demo_db)
     summaries.refresh(db)
     db.close()
-    return path
+    return filled_demo_db
 
 
 @pytest.fixture(scope="module")
@@ -661,7 +520,7 @@ def thread_page(ds, name: str, request_id: str) -> str:
     return response.text
 
 
-def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, name):
+def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, name, calendar_of, london_day):
     request = query(db, "select * from requests where answered_on_time = 0 and exists "
                         "(select 1 from attachments t join messages m on m.id = t.message_id where m.request_id = requests.id) "
                         "order by id limit 1")
@@ -670,7 +529,7 @@ def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, 
     order = re.findall(r'data-item-id="([^"]+)"', html)
     messages = [m["id"] for m in query(db, "select id from messages where request_id = ? order by position", [request["id"]])]
     assert [item for item in order if item in messages] == messages
-    calendar = _calendar(request["regime"])
+    calendar = calendar_of(request["regime"])
     late = calendar.working_days_between(date.fromisoformat(request["due_date"]), london_day(request["first_response_at"]))
     assert f"answered {late} working day{'s' if late != 1 else ''} late" in html
     assert f'datetime="{request["due_date"]}"' in html
@@ -680,12 +539,12 @@ def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, 
     assert badges == [kind for kind in kinds if kind] and badges
 
 
-def test_thread_page_of_an_open_late_request_counts_working_days_overdue(ds, db, name):
+def test_thread_page_of_an_open_late_request_counts_working_days_overdue(ds, db, name, calendar_of):
     request = query(db, f"""select * from requests where first_response_at is null and due_date < ?
         and status not in ({', '.join('?' * len(CLOSED_STATUSES))}) order by due_date desc limit 1""",
                     [TODAY.isoformat(), *CLOSED_STATUSES])[0]
     html = thread_page(ds, name, request["id"])
-    overdue = _calendar(request["regime"]).working_days_between(date.fromisoformat(request["due_date"]), TODAY)
+    overdue = calendar_of(request["regime"]).working_days_between(date.fromisoformat(request["due_date"]), TODAY)
     assert f"overdue: {overdue} working day" in html
 
 
@@ -790,13 +649,13 @@ def test_fold_keeps_what_speaks_and_folds_quotes_and_tails():
     assert fold_simple("Just a letter.") == [Segment("Just a letter.")]
 
 
-def test_fold_loses_nothing_and_keeps_the_order(db):
+def test_fold_loses_nothing_and_keeps_the_order(db, payload_letter):
     """Every line of every letter is on the thread page, in order, visible or folded."""
     for (text,) in db.execute("select body_text from messages"):
         segments = datasette_plugin.fold(text)
         shown = [line.strip() for segment in segments for line in segment.text.split("\n") if line.strip()]
         assert shown == [line.strip() for line in text.split("\n") if line.strip()]
-    folded = datasette_plugin.fold(PAYLOAD_BODY)
+    folded = datasette_plugin.fold(payload_letter)
     assert [s.folded for s in folded] == [False, True, False]
     assert folded[1] == Segment("> quoted line from before", folded=True, label="quoted lines")
 
