@@ -49,21 +49,6 @@ INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi"
 # the check build a calendar over centuries.
 EARLIEST = date(2000, 1, 1)
 
-INDEXES = {
-    # Partial indexes: the check only ever looks at the small share of requests still waiting.
-    "requests_awaiting_response": "requests(due_date) where first_response_at is null and due_date is not null",
-    "requests_awaiting_review": (
-        "requests(review_due_date) where review_requested_at is not null and review_responded_at is null"
-        " and review_due_date is not null"
-    ),
-}
-
-
-def ensure_indexes(db: sqlite_utils.Database) -> None:
-    for name, target in INDEXES.items():
-        db.execute(f"create index if not exists {name} on {target}")
-
-
 @dataclass
 class LateReport:
     """What one check did, and the flags standing after it (read from the database on demand)."""
@@ -100,8 +85,10 @@ class LateRequest:
 
 
 def check(db: sqlite_utils.Database, today: date) -> LateReport:
-    """Raise, update and clear flags for ``today``, in one transaction; idempotent."""
-    ensure_indexes(db)
+    """Raise, update and clear flags for ``today``, in one transaction; idempotent.
+
+    The partial indexes of requests still waiting (``tracker.store.schema``) keep it fast.
+    """
     report = LateReport(today, db)
     conn = db.conn
     with db.atomic():

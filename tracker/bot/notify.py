@@ -266,20 +266,10 @@ class DeliveryResult:
         return not self.failures
 
 
-def ensure_tables(db: sqlite_utils.Database) -> None:
-    if not db["notifications"].exists():
-        db["notifications"].create(
-            {"flag_id": int, "channel": str, "delivered_at": str},
-            pk=("flag_id", "channel"),
-            foreign_keys=[("flag_id", "flags", "id")],
-        )
-
-
 def deliver(db: sqlite_utils.Database, config: Config, *, today: date,
             channels: list[Channel] | None = None) -> DeliveryResult:
     """Send every standing, not yet notified flag once on each channel; see the module docstring."""
     channels = channels if channels is not None else channels_from_config(config)
-    ensure_tables(db)
     result = DeliveryResult(sent={channel.name: 0 for channel in channels})
     pending = list(flag_rows(db, extra="and f.notified_at is null", order="requester"))
     result.pending = len(pending)

@@ -5,10 +5,6 @@ every request; at a million requests they take seconds. ``refresh`` copies each 
 ``summary_*`` table (the league table, the response-time distribution, the exemptions an
 authority cites and the dashboard read those). The daily job calls ``refresh``;
 ``foi-tracker serve`` calls ``refresh_if_stale`` before it starts.
-
-``refresh`` also makes sure of the partial indexes of the daily late check
-(``tracker.bot.late.INDEXES``: requests still awaiting a response or a review), which the
-``late_requests`` view and the "Late today" and "Internal reviews pending" queries use too.
 """
 
 from __future__ import annotations
@@ -31,7 +27,6 @@ def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]
     """Recompute every summary table in one transaction; return the rows written per table."""
     now = now or datetime.now(timezone.utc).isoformat(timespec="seconds")
     written: dict[str, int] = {}
-    ensure_indexes(db)
     with db.atomic():
         for table, view in SUMMARIES.items():
             columns = [c for c in TABLES_BY_NAME[table].columns if c != "refreshed_at"]
@@ -42,15 +37,6 @@ def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]
             )
             written[table] = cursor.rowcount
     return written
-
-
-def ensure_indexes(db: sqlite_utils.Database) -> None:
-    """The partial indexes of requests awaiting an answer (the late check's own)."""
-    try:
-        from tracker.bot.late import ensure_indexes as ensure_late_indexes
-    except ImportError:  # the late check is not installed: the views still work, slower
-        return
-    ensure_late_indexes(db)
 
 
 def refreshed_at(db: sqlite_utils.Database) -> str | None:
