@@ -1,27 +1,59 @@
-"""Opening a database: the schema declared in one place, and only the difference written."""
+"""Opening a database: the schema declared in one place, only the difference written, named
+migrations, and a database made by the last release (0.1.0) that opens, migrates once and works."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
+import shutil
 import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+import sqlite_utils
 from click.testing import CliRunner
+from datasette.utils import tilde_encode
+from sqlite_utils import Migrations
 
 from tracker.cli import cli
 from tracker.model import Citation, Message, Site, Thread
+from tracker.store import db as database
 from tracker.store import sync
 from tracker.store.db import open_db, save_thread
+from tracker.store.migrations import MIGRATIONS
 from tracker.store.schema import TABLES
+from tracker.web import plugin as datasette_plugin
+from tracker.web import publish
 
 HOST = "example.org"
+RELEASE_0_1_0 = Path(__file__).parent / "data" / "db-0.1.0.db"  # see tests/data/README.md
+MADE_ON = "2026-12-01"  # its demo's --today
+
+
+@pytest.fixture
+def old_db(tmp_path) -> Path:
+    """A copy: even a read-only connection leaves -wal and -shm files beside a WAL database."""
+    path = tmp_path / "foi.db"
+    shutil.copyfile(RELEASE_0_1_0, path)
+    return path
 
 
 def run(path: Path, *args: str):
     result = CliRunner().invoke(cli, ["--db", str(path), *args], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result
+
+
+def read_only(path: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def counts(path: Path) -> dict[str, int]:
+    tables = [name for (name,) in read_only(path, "select name from sqlite_master where type = 'table'")]
+    return {table: read_only(path, f"select count(*) from [{table}]")[0][0] for table in tables}
 
 
 def file_state(path: Path) -> tuple[int, int, str, int]:
@@ -46,6 +78,10 @@ def late_database(path: Path) -> Path:
     db.close()
     run(path, "late", "--today", "2024-02-07", "--notify")
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# The declared schema
 
 
 def test_every_table_and_index_in_a_database_is_declared(tmp_path):
@@ -128,3 +164,110 @@ def test_opening_restores_only_what_differs_from_the_declarations(tmp_path):
     assert db["exemptions"].get(reference[0])["short_name"] == reference[1]
     assert db["exemptions"].get("FOIA s.99")["kind"] == "unknown"  # not in the reference: left alone
     assert "status_disagreements" in db.view_names()
+
+
+# ---------------------------------------------------------------------------------------------
+# A database made by 0.1.0
+
+
+def test_the_old_database_is_what_0_1_0_made(old_db):
+    columns = [row[1] for row in read_only(old_db, "pragma table_info(flags)")]
+    assert "working_days_overdue" in columns and "working_days_late" not in columns
+    assert read_only(old_db, "select count(*) from requests")[0][0] == 51
+    assert not read_only(old_db, "select name from sqlite_master where name = '_sqlite_migrations'")
+
+
+def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_db):
+    flags = dict(read_only(old_db, "select id, working_days_overdue from flags"))
+    assert flags and all(value is not None for value in flags.values())
+    before = counts(old_db)
+    db = open_db(old_db)
+    assert [migration.name for migration in MIGRATIONS.applied(db)] == [
+        "rename_flags_working_days_overdue",
+    ]
+    assert MIGRATIONS.pending(db) == [] and sync.changes(db) == []
+    assert "working_days_overdue" not in db["flags"].columns_dict
+    assert dict(db.execute("select id, working_days_late from flags").fetchall()) == flags
+    # Nothing lost: every table keeps its rows; the new ones are the migrations' and notifications.
+    after = counts(old_db)
+    assert {table: after[table] for table in before} == before
+    assert set(after) - set(before) == {"_sqlite_migrations", "notifications"}
+    late = db.execute("select request_id, working_days_late from late_requests where working_days_late is not null")
+    assert late.fetchall()
+
+
+def test_a_second_open_applies_nothing_and_writes_nothing(old_db):
+    first = open_db(old_db)
+    applied = [(m.name, m.applied_at) for m in MIGRATIONS.applied(first)]
+    first.close()
+    before = file_state(old_db)
+    db = open_db(old_db)
+    assert db.conn.total_changes == 0
+    assert [(m.name, m.applied_at) for m in MIGRATIONS.applied(db)] == applied
+    db.close()
+    assert file_state(old_db) == before
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(old_db, monkeypatch):
+    failing = Migrations("foi-tracker")
+    for migration in MIGRATIONS.pending(sqlite_utils.Database(memory=True)):  # all of them
+        failing(name=migration.name)(migration.fn)
+
+    @failing()
+    def breaks(db):
+        raise RuntimeError("migration failed")
+
+    monkeypatch.setattr(database, "MIGRATIONS", failing)
+    before = file_state(old_db)
+    with pytest.raises(RuntimeError, match="migration failed"):
+        open_db(old_db)
+    assert file_state(old_db) == before
+    columns = [row[1] for row in read_only(old_db, "pragma table_info(flags)")]
+    assert "working_days_overdue" in columns and "working_days_late" not in columns
+    assert not read_only(old_db, "select name from sqlite_master where name in ('_sqlite_migrations', 'notifications')")
+
+
+def test_late_on_the_migrated_database_updates_the_renamed_column(old_db):
+    standing = dict(read_only(old_db, "select id, working_days_overdue from flags where cleared_on is null"))
+    same_day = json.loads(run(old_db, "late", "--today", MADE_ON, "--json").stdout)
+    assert same_day["raised"] == 0 and same_day["cleared"] == 0
+    assert sum(same_day["open"].values()) == len(standing)
+    week_later = run(old_db, "late", "--today", "2026-12-08")
+    assert week_later.stdout.startswith("Late check for 2026-12-08:")
+    # Tuesday to Tuesday, no bank holiday: every standing flag is five working days later.
+    later = dict(read_only(old_db, "select id, working_days_late from flags where raised_on = '2026-12-01'"))
+    assert later == {flag: days + 5 for flag, days in standing.items()}
+
+
+def test_serve_pages_work_on_the_migrated_database(old_db):
+    open_db(old_db).close()  # what `serve` does first
+    publish.refresh_summaries(old_db)
+    metadata = publish.metadata_for(old_db)
+    metadata["plugins"][datasette_plugin.PLUGIN_NAME]["today"] = MADE_ON
+    ds = publish.make_datasette(old_db, metadata=metadata)
+    name = old_db.stem
+    request_id = read_only(old_db, "select request_id from flags order by id limit 1")[0][0]
+
+    def get(path: str, **params):
+        async def fetch():
+            return await ds.client.get(path, params=params or None)
+
+        response = asyncio.run(fetch())
+        assert response.status_code == 200, (path, response.text[:300])
+        return response
+
+    for path in ("/", f"/{name}", f"/{name}/requests", f"/{name}/flags", f"/{name}/notifications",
+                 f"/{name}/late_today", f"/{name}/thread_timeline", "/-/dashboards/foi",
+                 f"/{name}/requests/{tilde_encode(request_id)}"):
+        get(path)
+    late = get(f"/{name}/late_requests.json", _shape="array").json()
+    assert late and any(row["working_days_late"] is not None for row in late)
+    flags = get(f"/{name}/flags.json", _shape="array", _sort="working_days_late").json()
+    assert [row["working_days_late"] for row in flags] == sorted(row["working_days_late"] for row in flags)
+
+
+def test_reparse_on_the_migrated_database(old_db):
+    messages = read_only(old_db, "select id, kind, outcome, body_text from messages order by id")
+    result = run(old_db, "reparse")
+    assert "reparsed 51 thread(s), 0 failed" in result.stderr
+    assert read_only(old_db, "select id, kind, outcome, body_text from messages order by id") == messages

@@ -80,7 +80,7 @@ def text_for(flag: dict[str, Any]) -> str:
         f"Authority: {flag['authority']}",
         f"Requester: {flag['requester']}",
         f"Flag: {FLAG_LABELS[flag['flag']]} (raised {flag['raised_on']})",
-        f"Due: {flag['flag_due_date']}; {flag['working_days_overdue']} working days overdue",
+        f"Due: {flag['flag_due_date']}; {flag['working_days_late']} working days overdue",
         "",
         "Chaser to paste into the site's follow-up form:",
         "",
@@ -100,7 +100,7 @@ def payload_for(flag: dict[str, Any], today: date) -> dict[str, Any]:
         "label": FLAG_LABELS[flag["flag"]],
         "raised_on": flag["raised_on"],
         "due_date": flag["flag_due_date"],
-        "working_days_overdue": flag["working_days_overdue"],
+        "working_days_overdue": flag["working_days_late"],  # the receivers' name, kept
         "request_id": flag["request_id"],
         "title": flag["title"],
         "url": flag["url"],

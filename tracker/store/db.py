@@ -23,6 +23,7 @@ from tracker.reading.exemptions import known_ids
 from tracker.deadlines import DEADLINE_COLUMNS
 from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant, iso
 from tracker.store import sync
+from tracker.store.migrations import MIGRATIONS
 
 SOURCE_PAGE = "page"
 SOURCE_EMAIL = "email"
@@ -34,12 +35,12 @@ def utcnow() -> str:
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open the tracker database at ``path``, creating or updating its schema if needed.
+    """Open the tracker database at ``path``, creating or migrating it if needed.
 
     Opening a database that is up to date writes nothing, so read-only commands never wait
-    for the write lock: the differences from the declared schema are looked for first, and only
-    when there are some are they applied, in one IMMEDIATE transaction (which looks again, in
-    case another process got there first).
+    for the write lock: the pending migrations and the differences from the declared schema are
+    looked for first, and only when there are some are they applied, in one IMMEDIATE
+    transaction (which looks again, in case another process got there first).
     """
     db = sqlite_utils.Database(path)
     db.conn.execute("pragma foreign_keys = on")
@@ -49,16 +50,18 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.conn.execute("pragma synchronous = normal")
     if db.journal_mode != "wal" and not _is_memory(db):
         db.enable_wal()
-    if sync.changes(db):
+    if MIGRATIONS.pending(db) or sync.changes(db):
         upgrade(db)
     return db
 
 
 def upgrade(db: sqlite_utils.Database) -> list[str]:
-    """Apply the differences from the declared schema; say what was done."""
+    """Apply the pending migrations, then the differences from the declared schema; say what was done."""
     done: list[str] = []
     db.conn.execute("begin immediate")
     try:
+        done += [migration.name for migration in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)
         for change in sync.changes(db):
             change.apply(db)
             done.append(change.what)

@@ -2,8 +2,8 @@
 
 Table and column names here are what analysts and the published views rely on (DESIGN.md,
 "Database contract"): add freely, rename nothing without a migration. ``tracker.store.db.open_db``
-brings the database to these declarations, writing only the difference (``tracker.store.sync``);
-``metadata.yml`` documents them.
+applies the named migrations (``tracker.store.migrations``), then brings the database to these
+declarations, writing only the difference (``tracker.store.sync``); ``metadata.yml`` documents them.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ TABLES: tuple[Table, ...] = (
             "raised_on": str,
             "cleared_on": str,
             "due_date": str,
-            "working_days_overdue": int,
+            "working_days_late": int,
             "notified_at": str,
         },
         foreign_keys=(("request_id", "requests", "id"),),
@@ -395,9 +395,9 @@ select
   r.very_overdue_date,
   cast(julianday(date('now')) - julianday(r.due_date) as integer) as days_overdue,
   coalesce(r.very_overdue_date < date('now'), 0) as long_overdue,
-  (select f.working_days_overdue from flags f
+  (select f.working_days_late from flags f
     where f.request_id = r.id and f.flag in ('late', 'very_late') and +f.cleared_on is null
-    order by f.id desc limit 1) as working_days_overdue,
+    order by f.id desc limit 1) as working_days_late,
   (select min(f.raised_on) from flags f
     where f.request_id = r.id and f.flag in ('late', 'very_late') and +f.cleared_on is null)
     as flagged_on
@@ -417,7 +417,7 @@ select
   null,
   cast(julianday(date('now')) - julianday(r.review_due_date) as integer),
   0,
-  (select f.working_days_overdue from flags f
+  (select f.working_days_late from flags f
     where f.request_id = r.id and f.flag in ('review_late', 'review_very_late')
       and +f.cleared_on is null
     order by f.id desc limit 1),

@@ -4,8 +4,8 @@
 or different, without writing anything; each change applies itself. The sync only adds and
 corrects: missing tables, columns, indexes (plain, unique, partial) and full-text indexes are
 created, views and partial indexes whose SQL differs are replaced, reference rows are inserted or
-corrected. Anything else (a rename, a move, a dropped column, a new type or key) needs a
-migration.
+corrected. Anything else (a rename, a move, a dropped column, a new type or key) is a named
+migration (``tracker.store.migrations``).
 """
 
 from __future__ import annotations
