@@ -43,18 +43,19 @@ def child_build(path: str, size: int, today: str) -> dict:
 
 def child_check(path: str, mode: str, today: str) -> dict:
     from tracker.bot import late
-    from tracker.store.db import open_db
-    from tracker.store.summaries import INDEXES
+    from tracker.store.db import open_db, upgrade
+    from tracker.store.schema import TABLES_BY_NAME
 
     db = open_db(path)
     if mode == "first":
         with db.atomic():
-            for name in INDEXES:
-                db.execute(f"drop index if exists {name}")
-            if db["notifications"].exists():
-                db.execute("delete from notifications")
+            for index in TABLES_BY_NAME["requests"].partial_indexes:
+                db.execute(f"drop index if exists {index.name}")
+            db.execute("delete from notifications")
             db.execute("delete from flags")
     started = time.perf_counter()
+    if mode == "first":  # the first check also builds the partial indexes it uses
+        upgrade(db)
     report = late.check(db, date.fromisoformat(today))
     seconds = time.perf_counter() - started
     return {

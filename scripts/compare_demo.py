@@ -52,9 +52,11 @@ PROJECTIONS = {
     "requests": ("select id, status, site_status, regime, sent_at, due_date, very_overdue_date, first_response_at, "
                  "working_days_to_response, answered_on_time, review_requested_at, review_due_date, review_responded_at "
                  "from requests", "request, status, site_status, regime, sent_at, due_date, ... review_responded_at"),
-    "flags": ("select request_id, flag, raised_on, cleared_on, due_date, working_days_overdue from flags",
-              "request, flag, raised_on, cleared_on, due_date, working_days_overdue"),
+    "flags": ("select request_id, flag, raised_on, cleared_on, due_date, working_days_late from flags",
+              "request, flag, raised_on, cleared_on, due_date, working_days_late"),
 }
+# Columns renamed by a migration since the old release (tracker.store.migrations): old -> new.
+RENAMED = {"flags": {"working_days_overdue": "working_days_late"}}
 SHOWN = 10  # differing rows printed per table and side
 SHORTENED_LINK = re.compile(r"http://SITE/[^\s<\"]*?\.\.\.")
 RAILS_TIME = re.compile(rb'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d"')
@@ -92,12 +94,17 @@ class Demo:
         return {name: self.db.execute(f"select count(*) from [{name}]").fetchone()[0] for name in names}
 
     def rows(self, sql: str) -> Counter:
+        for table, renames in RENAMED.items():
+            present = {row[1] for row in self.db.execute(f"pragma table_info([{table}])")}
+            for old, new in renames.items():
+                if old in present and new not in present:
+                    sql = sql.replace(f" {new} from {table}", f" {old} as {new} from {table}")
         return Counter(tuple(self.text(value) for value in row) for row in self.db.execute(sql))
 
     def table_rows(self, table: str) -> tuple[list[str], Counter]:
         """Every row of ``table`` as compared: recorded instants left out, bodies by content."""
         cursor = self.db.execute(f"select * from [{table}]")
-        columns = [c[0] for c in cursor.description]
+        columns = [RENAMED.get(table, {}).get(c[0], c[0]) for c in cursor.description]
         kept = [c for c in columns if c not in RECORDED | BODY_DERIVED and not (table == "fetch_bodies" and c == "body")]
         if table == "requests":
             kept.append("poll_wait")

@@ -194,14 +194,14 @@ def _fill_flags(db, today: date) -> None:
         due_day = date.fromisoformat(due)
         db["flags"].insert({
             "request_id": request_id, "flag": "late", "raised_on": date.fromordinal(due_day.toordinal() + 1).isoformat(),
-            "due_date": due, "working_days_overdue": _calendar(regime).working_days_between(due_day, today),
+            "due_date": due, "working_days_late": _calendar(regime).working_days_between(due_day, today),
         })
     answered_late = db.execute("select id, due_date, first_response_at from requests where answered_on_time = 0").fetchall()
     for request_id, due, answered in answered_late:
         db["flags"].insert({
             "request_id": request_id, "flag": "late",
             "raised_on": date.fromordinal(date.fromisoformat(due).toordinal() + 1).isoformat(),
-            "cleared_on": _london_day(answered).isoformat(), "due_date": due, "working_days_overdue": 1,
+            "cleared_on": _london_day(answered).isoformat(), "due_date": due, "working_days_late": 1,
         })
 
 

@@ -72,7 +72,8 @@ def test_schema_has_every_contract_table_column_and_view(db):
         "exemptions": "id regime provision short_name kind",
         "message_exemptions": "message_id exemption_id",
         "status_history": "request_id observed_at site_status status",
-        "flags": "id request_id flag raised_on cleared_on due_date working_days_overdue notified_at",
+        "flags": "id request_id flag raised_on cleared_on due_date working_days_late notified_at",
+        "notifications": "flag_id channel delivered_at",
         "fetches": "id url fetched_at status_code bytes sha256 error",
     }
     for table, columns in contract.items():

@@ -91,4 +91,4 @@ def test_the_comparison_script_sees_a_changed_reading_and_nothing_else(demo_db, 
     assert compare_demo.main([str(demo_db), str(again)]) == 1
     out = capsys.readouterr().out
     assert "DIFFERENT messages (request, position, kind, outcome, confidence): 1 row(s) only in OLD, 1 only in NEW" in out
-    assert "flags (request, flag, raised_on, cleared_on, due_date, working_days_overdue): 8 rows equal" in out
+    assert "flags (request, flag, raised_on, cleared_on, due_date, working_days_late): 8 rows equal" in out

@@ -40,7 +40,7 @@ def add_request(db, slug: str, *, status: str | None = "waiting_response", regim
 
 def flags(db) -> list[tuple]:
     return [(r["request_id"].rsplit("/", 1)[1], r["flag"], r["raised_on"], r["cleared_on"], r["due_date"],
-             r["working_days_overdue"])
+             r["working_days_late"])
             for r in db.query("select * from flags order by request_id, flag, id")]
 
 
@@ -158,7 +158,7 @@ def test_nothing_late_says_so(db):
 
 ROW = {
     "title": "Pothole claims", "authority": "North Council", "requester": "Ann Example",
-    "sent_at": "2024-01-08T10:00:00+00:00", "due_date": "2024-02-05", "working_days_overdue": 3,
+    "sent_at": "2024-01-08T10:00:00+00:00", "due_date": "2024-02-05", "working_days_late": 3,
     "review_requested_at": "2024-02-12T10:00:00+00:00", "review_due_date": "2024-03-11",
 }
 

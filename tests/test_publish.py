@@ -147,7 +147,7 @@ def test_late_requests_lists_what_is_late_today(ds, db, name):
     assert standing
     for key, row in got.items():
         flags = standing.get(key, [])
-        assert row["working_days_overdue"] == (flags[-1]["working_days_overdue"] if flags else None)
+        assert row["working_days_late"] == (flags[-1]["working_days_late"] if flags else None)
         assert row["flagged_on"] == (min(f["raised_on"] for f in flags) if flags else None)
 
 
@@ -373,10 +373,10 @@ def test_late_today(ds, db, name):
     assert {(row["request_id"], row["clock"]) for row in got} == set(expected)
     assert [row["due_date"] for row in got] == sorted((row["due_date"] for row in got), reverse=True)
     view = {(row["request_id"], row["clock"]): row for row in rows(ds, f"/{name}/late_requests")}
-    columns = ("due_date", "days_overdue", "long_overdue", "working_days_overdue", "flagged_on", "status")
+    columns = ("due_date", "days_overdue", "long_overdue", "working_days_late", "flagged_on", "status")
     for row in got:
         assert {c: row[c] for c in columns} == {c: view[(row["request_id"], row["clock"])][c] for c in columns}
-    assert any(row["working_days_overdue"] is not None for row in got)
+    assert any(row["working_days_late"] is not None for row in got)
     authority = query(db, "select a.name from authorities a join requests r on r.authority_id = a.id where r.id = ?",
                       [got[0]["request_id"]])[0]["name"]
     only = rows(ds, f"/{name}/late_today", authority=authority.split()[0])

@@ -71,10 +71,10 @@ def test_late_check_matches_the_rows(db):
         "select count(*) from requests where first_response_at is null and due_date < ? and status not in"
         f" ({', '.join('?' * len(late.CLOSED_STATUSES))})", [TODAY.isoformat(), *late.CLOSED_STATUSES]).fetchone()[0]
     assert report.open_counts["late"] == unanswered > 0
-    for row in db.query("select f.due_date, f.working_days_overdue, r.regime from flags f join requests r"
+    for row in db.query("select f.due_date, f.working_days_late, r.regime from flags f join requests r"
                         " on r.id = f.request_id where f.flag = 'late' limit 200"):
         calendar = deadlines.calendar_for(row["regime"])
-        assert row["working_days_overdue"] == calendar.working_days_between(date.fromisoformat(row["due_date"]), TODAY)
+        assert row["working_days_late"] == calendar.working_days_between(date.fromisoformat(row["due_date"]), TODAY)
 
 
 def test_refuses_to_overwrite_a_file(tmp_path):

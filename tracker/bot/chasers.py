@@ -41,11 +41,11 @@ def chaser(row: Mapping[str, Any]) -> str:
 
     ``row`` holds the request's columns (title, authority, requester, sent_at, due_date,
     review_requested_at, review_due_date, regime) and the flag (flag, flag_due_date,
-    working_days_overdue), as ``chaser_row`` gives them.
+    working_days_late), as ``chaser_row`` gives them.
     """
     regime = _regime(row)
     flag = row["flag"]
-    overdue = row.get("working_days_overdue")
+    overdue = row.get("working_days_late")
     overdue_text = f"{overdue} working day{'s' if overdue != 1 else ''}" if overdue is not None else "some time"
     title, authority = row.get("title") or "my request", row.get("authority") or "Sir or Madam"
     lines = [f"Dear {authority},", ""]

@@ -9,7 +9,7 @@ and keeps ``flags`` in step, set-based so that it scales to millions of requests
 - ``review_very_late``: a review past the regime's long stop (FOIA: 40 working days; EIR reg 11(4):
   40; FOISA s.21(1): 20), when the requester can go to the regulator.
 
-A flag is raised once (one row per episode), its ``working_days_overdue`` is brought up to date
+A flag is raised once (one row per episode), its ``working_days_late`` is brought up to date
 by every run, and it is cleared (``cleared_on``) when the answer arrives or the request is closed
 or withdrawn. Running twice on the same day changes nothing. Working days overdue are counted
 after the due date up to and including today, on the request's regime calendar (a Saturday after
@@ -28,7 +28,6 @@ import sqlite_utils
 from tracker.bot.chasers import chaser, regulator_advice
 from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex
 from tracker.model.times import london_day
-from tracker.store.summaries import ensure_indexes
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")
 FLAG_LABELS = {
@@ -88,8 +87,10 @@ class LateRequest:
 
 
 def check(db: sqlite_utils.Database, today: date) -> LateReport:
-    """Raise, update and clear flags for ``today``, in one transaction; idempotent."""
-    ensure_indexes(db)
+    """Raise, update and clear flags for ``today``, in one transaction; idempotent.
+
+    The partial indexes of requests still waiting (``tracker.store.schema``) keep it fast.
+    """
     report = LateReport(today, db)
     conn = db.conn
     with db.atomic():
@@ -110,13 +111,13 @@ def check(db: sqlite_utils.Database, today: date) -> LateReport:
             params,
         ).fetchall()]
         conn.execute(
-            """update flags set working_days_overdue = n.overdue, due_date = n.due_date
+            """update flags set working_days_late = n.overdue, due_date = n.due_date
                from _late_now n
                where flags.cleared_on is null and n.request_id = flags.request_id and n.flag = flags.flag
-                 and (flags.working_days_overdue is not n.overdue or flags.due_date is not n.due_date)"""
+                 and (flags.working_days_late is not n.overdue or flags.due_date is not n.due_date)"""
         )
         report.raised = [row[0] for row in conn.execute(
-            """insert into flags (request_id, flag, raised_on, due_date, working_days_overdue)
+            """insert into flags (request_id, flag, raised_on, due_date, working_days_late)
                select n.request_id, n.flag, :today, n.due_date, n.overdue from _late_now n
                where not exists (select 1 from flags f
                                  where f.request_id = n.request_id and f.flag = n.flag and f.cleared_on is null)
@@ -214,7 +215,7 @@ def _calendar_tables(db: sqlite_utils.Database, today: date) -> None:
 
 
 _STANDING = """
-select f.id as flag_id, f.flag, f.raised_on, f.due_date as flag_due_date, f.working_days_overdue, f.notified_at,
+select f.id as flag_id, f.flag, f.raised_on, f.due_date as flag_due_date, f.working_days_late, f.notified_at,
        r.id as request_id, r.title, r.url, r.regime, r.status, r.sent_at, r.due_date, r.very_overdue_date,
        r.review_requested_at, r.review_due_date,
        r.authority_id, coalesce(a.name, r.authority_id, 'Unknown authority') as authority,
@@ -234,7 +235,7 @@ _REQUEST_KEYS = (
     "request_id", "title", "url", "regime", "status", "sent_at", "due_date", "very_overdue_date",
     "review_requested_at", "review_due_date", "authority_id", "authority", "user_id", "requester",
 )
-_FLAG_KEYS = ("flag_id", "flag", "raised_on", "flag_due_date", "working_days_overdue", "notified_at")
+_FLAG_KEYS = ("flag_id", "flag", "raised_on", "flag_due_date", "working_days_late", "notified_at")
 
 
 def flag_rows(db: sqlite_utils.Database, *, order: str = "requester", extra: str = "",
@@ -254,7 +255,7 @@ def chaser_row(request: LateRequest) -> dict[str, Any]:
     """What ``chaser`` reads: the request's columns and its most severe flag."""
     worst = request.worst
     return {**request.row, "flag": worst["flag"], "flag_due_date": worst["flag_due_date"],
-            "working_days_overdue": worst["working_days_overdue"]}
+            "working_days_late": worst["working_days_late"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def chaser_row(request: LateRequest) -> dict[str, Any]:
 def _flag_line(flag: Mapping[str, Any]) -> str:
     new = " NEW" if flag.get("new") else ""
     return (f"{FLAG_LABELS[flag['flag']]}{new}: due {flag['flag_due_date']}, "
-            f"{flag['working_days_overdue']} working days overdue (since {flag['raised_on']})")
+            f"{flag['working_days_late']} working days overdue (since {flag['raised_on']})")
 
 
 def format_report(report: LateReport) -> str:
@@ -301,7 +302,7 @@ def format_report(report: LateReport) -> str:
         for request in requests:
             worst = request.worst
             out.append(f"  - {request.row['title']} ({FLAG_LABELS[worst['flag']]}, "
-                       f"{worst['working_days_overdue']} working days overdue; {request.row['requester']})")
+                       f"{worst['working_days_late']} working days overdue; {request.row['requester']})")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

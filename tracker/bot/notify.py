@@ -82,7 +82,7 @@ def text_for(flag: dict[str, Any]) -> str:
         f"Authority: {flag['authority']}",
         f"Requester: {flag['requester']}",
         f"Flag: {FLAG_LABELS[flag['flag']]} (raised {flag['raised_on']})",
-        f"Due: {flag['flag_due_date']}; {flag['working_days_overdue']} working days overdue",
+        f"Due: {flag['flag_due_date']}; {flag['working_days_late']} working days overdue",
         "",
         "Chaser to paste into the site's follow-up form:",
         "",
@@ -102,7 +102,7 @@ def payload_for(flag: dict[str, Any], today: date) -> dict[str, Any]:
         "label": FLAG_LABELS[flag["flag"]],
         "raised_on": flag["raised_on"],
         "due_date": flag["flag_due_date"],
-        "working_days_overdue": flag["working_days_overdue"],
+        "working_days_overdue": flag["working_days_late"],  # the receivers' name, kept
         "request_id": flag["request_id"],
         "title": flag["title"],
         "url": flag["url"],
@@ -268,20 +268,10 @@ class DeliveryResult:
         return not self.failures
 
 
-def ensure_tables(db: sqlite_utils.Database) -> None:
-    if not db["notifications"].exists():
-        db["notifications"].create(
-            {"flag_id": int, "channel": str, "delivered_at": str},
-            pk=("flag_id", "channel"),
-            foreign_keys=[("flag_id", "flags", "id")],
-        )
-
-
 def deliver(db: sqlite_utils.Database, config: Config, *, today: date,
             channels: list[Channel] | None = None) -> DeliveryResult:
     """Send every standing, not yet notified flag once on each channel; see the module docstring."""
     channels = channels if channels is not None else channels_from_config(config)
-    ensure_tables(db)
     result = DeliveryResult(sent={channel.name: 0 for channel in channels})
     pending = list(flag_rows(db, extra="and f.notified_at is null", order="requester"))
     result.pending = len(pending)

@@ -19,73 +19,65 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from tracker.reading.exemptions import known_ids, reference_rows
+from tracker.reading.exemptions import known_ids
 from tracker.deadlines import DEADLINE_COLUMNS
 from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User
 from tracker.model.times import instant, iso, utc_now
-from tracker.store.schema import TABLES, VIEWS, Table
+from tracker.store import sync
+from tracker.store.migrations import MIGRATIONS
 
 SOURCE_PAGE = "page"
 SOURCE_EMAIL = "email"
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating or migrating if needed) the tracker database at ``path``."""
+    """Open the tracker database at ``path``, creating or migrating it if needed.
+
+    Opening a database that is up to date writes nothing, so read-only commands never wait
+    for the write lock: the pending migrations and the differences from the declared schema are
+    looked for first, and only when there are some are they applied, in one IMMEDIATE
+    transaction (which looks again, in case another process got there first).
+    """
     db = sqlite_utils.Database(path)
     db.conn.execute("pragma foreign_keys = on")
     db.conn.execute("pragma busy_timeout = 10000")
     # WAL with synchronous=NORMAL: every commit is atomic and survives a crash of the process;
     # only a power cut can lose the last commits, never corrupt the file.
     db.conn.execute("pragma synchronous = normal")
-    ensure_schema(db)
+    if db.journal_mode != "wal" and not _is_memory(db):
+        db.enable_wal()
+    if MIGRATIONS.pending(db) or sync.changes(db):
+        upgrade(db)
     return db
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, columns, indexes, full-text indexes and views."""
-    if db.journal_mode != "wal" and not _is_memory(db):
-        db.enable_wal()
-    for table in TABLES:
-        _ensure_table(db, table)
-    for name, sql in VIEWS.items():
-        db.create_view(name, sql.strip(), replace=True)
-    load_exemptions(db)
-
-
-def load_exemptions(db: sqlite_utils.Database) -> None:
-    """Keep the exemptions reference table equal to the bundled exemptions.csv."""
-    rows = reference_rows()
-    if db["exemptions"].count != len(rows):
-        with db.atomic():
-            db["exemptions"].upsert_all(rows, pk="id")
+def upgrade(db: sqlite_utils.Database) -> list[str]:
+    """Apply the pending migrations, then the differences from the declared schema; say what was done."""
+    done: list[str] = []
+    db.conn.execute("begin immediate")
+    try:
+        applied = [migration.name for migration in MIGRATIONS.pending(db)]
+        MIGRATIONS.apply(db)
+        if applied:  # stamped on the tracker's own clock (tracker.model.times), like every instant we keep
+            db.execute(
+                f"update _sqlite_migrations set applied_at = ? where migration_set = ? "
+                f"and name in ({', '.join('?' * len(applied))})",
+                [iso(utc_now()), MIGRATIONS.name, *applied],
+            )
+        done += applied
+        for change in sync.changes(db):
+            change.apply(db)
+            done.append(change.what)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+    return done
 
 
 def _is_memory(db: sqlite_utils.Database) -> bool:
     row = db.execute("pragma database_list").fetchone()
     return not row or not row[2]
-
-
-def _ensure_table(db: sqlite_utils.Database, table: Table) -> None:
-    existing = db[table.name]
-    if not existing.exists():
-        db.create_table(
-            table.name,
-            table.columns,
-            pk=table.pk,
-            foreign_keys=list(table.foreign_keys),
-            not_null=set(table.not_null),
-        )
-    else:
-        have = set(existing.columns_dict)
-        for column, column_type in table.columns.items():
-            if column not in have:
-                existing.add_column(column, column_type)
-    for columns in table.indexes:
-        db[table.name].create_index(list(columns), if_not_exists=True)
-    for columns in table.unique_indexes:
-        db[table.name].create_index(list(columns), unique=True, if_not_exists=True)
-    if table.fts and not db[table.name].detect_fts():
-        db[table.name].enable_fts(list(table.fts), create_triggers=True, tokenize="porter")
 
 
 @dataclass

@@ -1,13 +1,26 @@
-"""The database contract, declared as data.
+"""The database contract, declared as data: every table, index, view and reference table.
 
 Table and column names here are what analysts and the published views rely on (the database
-contract, docs/database.md): add freely, rename nothing without a migration. ``tracker.store.db`` creates
-and migrates the database from these declarations; ``metadata.yml`` documents them.
+contract, docs/database.md): add freely, rename nothing without a migration. ``tracker.store.db.open_db``
+applies the named migrations (``tracker.store.migrations``), then brings the database to these
+declarations, writing only the difference (``tracker.store.sync``); ``metadata.yml`` documents them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from tracker.reading.exemptions import reference_rows as exemption_rows
+
+
+@dataclass(frozen=True)
+class PartialIndex:
+    """A named index over the rows that match ``where`` only."""
+
+    name: str
+    columns: tuple[str, ...]
+    where: str
 
 
 @dataclass(frozen=True)
@@ -18,8 +31,22 @@ class Table:
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, other table, other column)
     indexes: tuple[tuple[str, ...], ...] = ()
     unique_indexes: tuple[tuple[str, ...], ...] = ()
+    partial_indexes: tuple[PartialIndex, ...] = ()
     not_null: frozenset[str] = field(default_factory=frozenset)
     fts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference table and the rows it must hold.
+
+    Rows are matched by the table's primary key: a missing one is inserted, a differing one
+    corrected; rows the reference does not list (e.g. an exemption first seen in a letter,
+    stored as kind 'unknown') are left alone.
+    """
+
+    table: str
+    rows: Callable[[], Iterable[dict[str, Any]]]
 
 
 TABLES: tuple[Table, ...] = (
@@ -86,6 +113,15 @@ TABLES: tuple[Table, ...] = (
             ("sent_at",),
             ("due_date",),
             ("next_poll_at",),
+        ),
+        partial_indexes=(
+            # The daily late check, the late_requests view and the "late" canned queries only
+            # ever look at the small share of requests still waiting.
+            PartialIndex("requests_awaiting_response", ("due_date",),
+                         "first_response_at is null and due_date is not null"),
+            PartialIndex("requests_awaiting_review", ("review_due_date",),
+                         "review_requested_at is not null and review_responded_at is null"
+                         " and review_due_date is not null"),
         ),
         not_null=frozenset({"site_id", "url"}),
         fts=("title",),
@@ -179,11 +215,17 @@ TABLES: tuple[Table, ...] = (
             "raised_on": str,
             "cleared_on": str,
             "due_date": str,
-            "working_days_overdue": int,
+            "working_days_late": int,
             "notified_at": str,
         },
         foreign_keys=(("request_id", "requests", "id"),),
         indexes=(("request_id", "flag"), ("raised_on",), ("cleared_on",)),
+    ),
+    Table(
+        "notifications",
+        {"flag_id": int, "channel": str, "delivered_at": str},
+        pk=("flag_id", "channel"),
+        foreign_keys=(("flag_id", "flags", "id"),),
     ),
     Table(
         "follows",
@@ -286,6 +328,11 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
+# Reference tables and their rows, kept equal to the data bundled with the package.
+REFERENCES: tuple[Reference, ...] = (
+    Reference("exemptions", exemption_rows),
+)
+
 # Tables that hold bookkeeping or raw bytes, hidden in Datasette.
 INTERNAL_TABLES = ("fetch_bodies",)
 
@@ -348,9 +395,9 @@ select
   r.very_overdue_date,
   cast(julianday(date('now')) - julianday(r.due_date) as integer) as days_overdue,
   coalesce(r.very_overdue_date < date('now'), 0) as long_overdue,
-  (select f.working_days_overdue from flags f
+  (select f.working_days_late from flags f
     where f.request_id = r.id and f.flag in ('late', 'very_late') and +f.cleared_on is null
-    order by f.id desc limit 1) as working_days_overdue,
+    order by f.id desc limit 1) as working_days_late,
   (select min(f.raised_on) from flags f
     where f.request_id = r.id and f.flag in ('late', 'very_late') and +f.cleared_on is null)
     as flagged_on
@@ -370,7 +417,7 @@ select
   null,
   cast(julianday(date('now')) - julianday(r.review_due_date) as integer),
   0,
-  (select f.working_days_overdue from flags f
+  (select f.working_days_late from flags f
     where f.request_id = r.id and f.flag in ('review_late', 'review_very_late')
       and +f.cleared_on is null
     order by f.id desc limit 1),

@@ -5,10 +5,6 @@ every request; at a million requests they take seconds. ``refresh`` copies each 
 ``summary_*`` table (the league table, the response-time distribution, the exemptions an
 authority cites and the dashboard read those). The daily job calls ``refresh``;
 ``foi-tracker serve`` calls ``refresh_if_stale`` before it starts.
-
-``refresh`` also makes sure of the partial indexes of the daily late check (``INDEXES``: requests
-still awaiting a response or a review), which the ``late_requests`` view and the "Late today" and
-"Internal reviews pending" queries use too.
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]
     """Recompute every summary table in one transaction; return the rows written per table."""
     now = now or iso(utc_now())
     written: dict[str, int] = {}
-    ensure_indexes(db)
     with db.atomic():
         for table, view in SUMMARIES.items():
             columns = [c for c in TABLES_BY_NAME[table].columns if c != "refreshed_at"]
@@ -43,22 +38,6 @@ def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]
             )
             written[table] = cursor.rowcount
     return written
-
-
-INDEXES = {
-    # Partial indexes: the late check only ever looks at the small share of requests still waiting.
-    "requests_awaiting_response": "requests(due_date) where first_response_at is null and due_date is not null",
-    "requests_awaiting_review": (
-        "requests(review_due_date) where review_requested_at is not null and review_responded_at is null"
-        " and review_due_date is not null"
-    ),
-}
-
-
-def ensure_indexes(db: sqlite_utils.Database) -> None:
-    """The partial indexes of requests awaiting an answer (the late check's, also used by the views)."""
-    for name, target in INDEXES.items():
-        db.execute(f"create index if not exists {name} on {target}")
 
 
 def refreshed_at(db: sqlite_utils.Database) -> str | None:

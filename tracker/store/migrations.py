@@ -1,0 +1,32 @@
+"""Named migrations: the changes to an existing database that the declared schema cannot say.
+
+Adding a table, a column, an index or a view needs no migration: ``tracker.store.sync`` creates
+what the declarations (``tracker.store.schema``) add. Renaming, moving or dropping does: write a
+function here that takes the database, register it with ``@MIGRATIONS()`` after the others, and
+change the declarations to the new shape. ``tracker.store.db.open_db`` applies the pending
+migrations, in order, then syncs the declared schema, in one transaction.
+
+sqlite-utils' ``Migrations`` records each migration applied in ``_sqlite_migrations`` (set
+``foi-tracker``, name, applied_at), so ``sqlite-utils migrate`` can list them too. A migration runs
+on the database as the previous release left it, before the sync, and must leave alone a database
+that has nothing to migrate (a new one has no tables yet). Never rename or edit a released one.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+MIGRATIONS = Migrations("foi-tracker")
+
+
+def _rename_column(db: sqlite_utils.Database, table: str, old: str, new: str) -> None:
+    """Rename a column, keeping its values, where the table still has it under the old name."""
+    if db[table].exists() and old in db[table].columns_dict:
+        db[table].transform(rename={old: new})
+
+
+@MIGRATIONS()
+def rename_flags_working_days_overdue(db: sqlite_utils.Database) -> None:
+    """flags.working_days_overdue becomes working_days_late: one name for lateness (issue 15)."""
+    _rename_column(db, "flags", "working_days_overdue", "working_days_late")
