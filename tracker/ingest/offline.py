@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from itertools import islice
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
 from scrapers import alaveteli
+from tracker.ingest.pipeline import Bodies, ingest
+from tracker.model import site_id_for
 from tracker.store import db as database
-from tracker.model import Thread, iso, site_id_for
-from tracker.ingest.pipeline import enrich
-
-
-def rekey(thread: Thread, request_id: str) -> None:
-    """Save a thread under the id we follow it by (a renamed request keeps its first id)."""
-    thread.id = request_id
-    for annotation in thread.annotations:
-        annotation.request_id = request_id
 
 
 _PAGE_URL_PATTERNS = (
@@ -45,34 +38,18 @@ def url_of_saved_page(content: bytes) -> str | None:
 
 
 def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
-    """Import a request page saved from a browser. Raises PageError with one clear line."""
+    """Import a request page saved from a browser (and the ``.json`` saved beside it), and
+    follow the request. Raises PageError with one clear line."""
     content = path.read_bytes()
     url = url or url_of_saved_page(content)
     if url is None:
         raise alaveteli.NotARequestPage("cannot tell which request this page is (no og:url); pass --url")
-    fetch_id = database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=None)
-    try:
-        thread = alaveteli.parse_request_page(content, url)
-    except alaveteli.PageError as error:
-        database.set_fetch_error(db, fetch_id, str(error))
-        raise
-    db["fetches"].update(fetch_id, {"request_id": thread.id})
+    bodies = Bodies(url, page=content, page_fetch_id=database.record_fetch(db, path.resolve().as_uri(), content=content))
     sibling = path.with_suffix(".json")
     if sibling.exists():
-        json_content = sibling.read_bytes()
-        json_fetch = database.record_fetch(db, sibling.resolve().as_uri(), content=json_content, request_id=thread.id)
-        try:
-            thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(json_content, url))
-        except alaveteli.PageError as error:
-            database.set_fetch_error(db, json_fetch, str(error))
-    observed_at = iso(now or datetime.now(timezone.utc))
-    with db.atomic():
-        result = database.save_thread(db, enrich(database.complete_authority(db, thread)), observed_at)
-        db["follows"].insert(
-            {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
-            ignore=True,
-        )
-    return result
+        bodies.json = sibling.read_bytes()
+        bodies.json_fetch_id = database.record_fetch(db, sibling.resolve().as_uri(), content=bodies.json)
+    return ingest(db, bodies, now=now, follow=True)
 
 
 def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
@@ -90,18 +67,10 @@ def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = N
             where = "several sites" if rows else "no followed request"
             raise alaveteli.PageError(f"slug {data.slug!r} matches {where}; pass --url")
         url = rows[0]["url"]
-        data = alaveteli.parse_request_json(content, url)
     request_id = f"{site_id_for(url)}/request/{alaveteli.request_slug(url)}"
     database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=request_id)
-    page = _newest_body(db, request_id, "page")
-    thread = (
-        alaveteli.merge_json(alaveteli.parse_request_page(page, url), data)
-        if page is not None
-        else alaveteli.thread_from_json(data, url)
-    )
-    rekey(thread, request_id)
-    with db.atomic():
-        return database.save_thread(db, enrich(database.complete_authority(db, thread)), iso(now or datetime.now(timezone.utc)))
+    bodies = Bodies(url, page=_newest_body(db, request_id, "page"), json=content)
+    return ingest(db, bodies, request_id=request_id, now=now)
 
 
 def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
@@ -117,25 +86,26 @@ def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes
     return None
 
 
-def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int, list[str]]:
-    """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing."""
+def reparse(db: sqlite_utils.Database, now: datetime | None = None, batch: int = 500) -> tuple[int, list[str]]:
+    """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing.
+
+    A thread whose stored bodies no longer parse is left as it is and reported; ``batch``
+    threads are saved to a transaction (each still whole or not at all).
+    """
     problems: list[str] = []
-    observed_at = iso(now or datetime.now(timezone.utc))
-
-    def rebuilt_threads() -> Iterator[Thread]:
-        for row in list(db.query("select id, url from requests")):
-            bodies = {kind: _newest_body(db, row["id"], kind) for kind in ("page", "json")}
-            if bodies["page"] is None:
-                continue
-            try:
-                thread = alaveteli.parse_request_page(bodies["page"], row["url"])
-                if bodies["json"] is not None:
-                    thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(bodies["json"], row["url"]))
-            except alaveteli.PageError as error:
-                problems.append(f"{row['url']}: {error}")
-                continue
-            rekey(thread, row["id"])
-            yield enrich(database.complete_authority(db, thread))
-
-    rebuilt = len(database.save_threads(db, rebuilt_threads(), observed_at))
+    rebuilt = 0
+    now = now or datetime.now(timezone.utc)
+    rows = iter(list(db.query("select id, url from requests")))
+    while chunk := list(islice(rows, batch)):
+        with db.atomic():
+            for row in chunk:
+                bodies = Bodies(row["url"], page=_newest_body(db, row["id"], "page"), json=_newest_body(db, row["id"], "json"))
+                if bodies.page is None:
+                    continue
+                try:
+                    ingest(db, bodies, request_id=row["id"], now=now, strict_json=True)
+                except alaveteli.PageError as error:
+                    problems.append(f"{row['url']}: {error}")
+                    continue
+                rebuilt += 1
     return rebuilt, problems
