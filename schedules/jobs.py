@@ -31,9 +31,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.ingest import authorities
-from tracker.bot import late
-from tracker.bot import notify
-from tracker.store import summaries
+from tracker.bot.daily import run_daily_check
 from tracker.ingest import poll as polling
 from tracker.model.config import Config, ConfigError
 from tracker.cli.context import Context
@@ -139,17 +137,10 @@ def london_today() -> date:
 
 
 def late_check_job(db_path: str, config: Config, today: date | None = None) -> bool:
-    """The daily late check, then delivery of the new flags on the configured channels."""
+    """The daily check (``tracker.bot.daily``): flags, summaries, delivery on the configured channels."""
     def work(db: sqlite_utils.Database) -> tuple[bool, str]:
-        day = today or london_today()
-        report = late.check(db, day)
-        summaries.refresh(db)
-        delivery = notify.deliver(db, config, today=day)
-        summary = (f"{day}: {len(report.raised)} raised, {len(report.cleared)} cleared, {report.open_total} standing; "
-                   f"{delivery.notified} notified")
-        if delivery.failures:
-            summary += "; delivery failed: " + "; ".join(delivery.failures)
-        return delivery.ok, summary
+        result = run_daily_check(db, config, today or london_today())
+        return result.ok, result.summary
     return _recorded(LATE_CHECK, db_path, work)
 
 
