@@ -149,3 +149,40 @@ def test_polling_does_not_import_the_offline_paths():
     code = "import sys, tracker.ingest.poll; print('tracker.ingest.offline' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------------------------
+# The calls the CLI makes return data: it only prints them.
+
+
+def test_import_paths_sends_each_path_to_its_importer_and_reports_each(tmp_path):
+    from tracker.ingest.offline import import_paths
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "page.html").write_bytes(PAGE)
+    (folder / "page.json").write_bytes(JSON)  # beside its page: joined with it, not imported alone
+    email = (ROOT / "tests" / "fixtures" / "email" / "track-response-generic-oof.eml").read_bytes()
+    (folder / "reply.eml").write_bytes(email)
+    stray = tmp_path / "notes.txt"
+    stray.write_text("shopping list\n")
+    db = open_db(tmp_path / "x.db")
+    report = import_paths(db, [folder, stray, tmp_path / "missing.html"], url=URL)
+    assert report.unknown == [stray]
+    assert [(item.path.name, item.error is None) for item in report.saved] == [("page.html", True), ("missing.html", False)]
+    assert report.saved[0].result.request_id == REQUEST_ID
+    assert "No such file" in report.saved[1].error
+    assert report.mail is not None and report.mail.imported == 1
+    assert (report.imported, report.failed) == (2, 2)
+
+
+def test_follow_urls_follows_what_it_can_and_reports_the_rest(tmp_path):
+    from scrapers.http import PoliteClient
+    from tracker.ingest.follow import follow_urls
+
+    db = open_db(tmp_path / "x.db")
+    with PoliteClient(allowed_hosts=set()) as client:  # no listing among the URLs: nothing is fetched
+        result = follow_urls(db, client, [URL, "ftp://example.org/request/x", "https://example.org/about"])
+    assert result.request_ids == [REQUEST_ID]
+    assert result.errors[0] == "ftp://example.org/request/x: not an http(s) URL"
+    assert result.errors[1].startswith("https://example.org/about: not a request URL") and len(result.errors) == 2

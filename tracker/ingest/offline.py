@@ -2,19 +2,24 @@
 
 For sites that block programs, a requester saves the request page (and its ``.json``) from
 the browser and imports it; ``reparse`` re-reads every stored body after a parser or classifier
-improvement, without fetching anything.
+improvement, without fetching anything. ``import_paths`` takes whatever a requester has (saved
+pages, saved .json, e-mail in ``tracker.ingest.mail``) and sends each to its importer.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import islice
 from pathlib import Path
+from typing import Iterable
 
 import sqlite_utils
 
 from scrapers import alaveteli
+from scrapers.mailbox import looks_like_email
+from tracker.ingest.mail import MailImport, import_mail
 from tracker.ingest.pipeline import Bodies, ingest
 from tracker.model import site_id_for
 from tracker.store import db as database
@@ -109,3 +114,101 @@ def reparse(db: sqlite_utils.Database, now: datetime | None = None, batch: int =
                     continue
                 rebuilt += 1
     return rebuilt, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing whatever a requester has: saved pages, saved .json and e-mail
+
+
+PAGE_SUFFIXES = {".html", ".htm"}
+MAIL_SUFFIXES = {".eml", ".mbox"}
+
+
+@dataclass
+class SavedImport:
+    """One saved page or .json: what saving it changed, or the one line saying why it failed."""
+
+    path: Path
+    result: database.SaveResult | None = None
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What ``import_paths`` did with each path it was given."""
+
+    unknown: list[Path] = field(default_factory=list)  # neither a saved page nor e-mail
+    saved: list[SavedImport] = field(default_factory=list)
+    mail: MailImport | None = None  # None: no e-mail among the paths
+
+    @property
+    def imported(self) -> int:
+        """Items taken in (an e-mail already stored, or already on its page, counts)."""
+        mail = self.mail.imported + self.mail.on_page_already + self.mail.already_stored if self.mail else 0
+        return sum(item.error is None for item in self.saved) + mail
+
+    @property
+    def failed(self) -> int:
+        return len(self.unknown) + sum(item.error is not None for item in self.saved) + (
+            len(self.mail.errors) if self.mail else 0)
+
+
+def import_paths(db: sqlite_utils.Database, paths: Iterable[Path], *, url: str | None = None,
+                 me: Iterable[str] = ()) -> ImportReport:
+    """Import saved pages (with the .json beside them), saved .json and e-mail, in that order.
+
+    Directories are searched for pages and e-mails; a Maildir is read as one. ``url`` is the
+    request a page or .json that does not name itself came from; ``me`` the requester's own
+    addresses (``import_mail``). A path that fails is reported, one line, and the rest go on.
+    """
+    saved, mail, unknown = sort_paths(paths)
+    report = ImportReport(unknown=unknown)
+    for path in saved:
+        try:
+            if path.suffix.lower() == ".json":
+                result = import_saved_json(db, path, url=url)
+            else:
+                result = import_saved_page(db, path, url=url)
+        except OSError as error:
+            report.saved.append(SavedImport(path, error=str(error.strerror or error)))
+            continue
+        except ValueError as error:
+            report.saved.append(SavedImport(path, error=str(error)))
+            continue
+        report.saved.append(SavedImport(path, result))
+    if mail:
+        report.mail = import_mail(db, mail, me=me)
+    return report
+
+
+def sort_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Saved pages (and .json), mail stores, and paths that are neither."""
+    pages: list[Path] = []
+    mail: list[Path] = []
+    unknown: list[Path] = []
+    for path in paths:
+        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+            mail.append(path)
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                suffix = child.suffix.lower()
+                if suffix in PAGE_SUFFIXES:
+                    pages.append(child)
+                elif suffix in MAIL_SUFFIXES:
+                    mail.append(child)
+        elif path.suffix.lower() in PAGE_SUFFIXES | {".json"} or not path.exists():
+            pages.append(path)
+        elif path.suffix.lower() in MAIL_SUFFIXES or _starts_like_mail(path):
+            mail.append(path)
+        else:
+            unknown.append(path)
+    return pages, mail, unknown
+
+
+def _starts_like_mail(path: Path) -> bool:
+    """An mbox without the suffix, or an e-mail saved under another name."""
+    try:
+        with path.open("rb") as handle:
+            return looks_like_email(handle.read(4096))
+    except OSError:
+        return False

@@ -221,17 +221,26 @@ def poll(
     poll_all: bool = False,
     limit: int | None = None,
     use_feeds: bool = True,
+    on_feeds: Callable[[FeedCheck], None] | None = None,
+    on_due: Callable[[list[dict]], None] | None = None,
     on_outcome: Callable[[PollOutcome], None] | None = None,
-    requests: list[dict] | None = None,
 ) -> PollReport:
-    """Check the feeds, then poll every due thread once; report what happened to each."""
+    """Check the feeds, then poll every due thread once; report what happened to each.
+
+    ``poll_all`` polls every followed thread, without the feeds; ``limit`` is the run's budget
+    (sites take turns). The callbacks see the feeds' verdict, the due threads and each outcome
+    as they come, for progress reports.
+    """
     now = now or datetime.now(timezone.utc)
     report = PollReport()
-    if requests is None:
-        if use_feeds and not poll_all:
-            report.feeds = check_feeds(db, client, now)
-        requests = due_requests(db, now, poll_all=poll_all, limit=limit)
-    for row in requests:
+    if use_feeds and not poll_all:
+        report.feeds = check_feeds(db, client, now)
+        if on_feeds:
+            on_feeds(report.feeds)
+    due = due_requests(db, now, poll_all=poll_all, limit=limit)
+    if on_due:
+        on_due(due)
+    for row in due:
         outcome = poll_request(db, client, row, now)
         report.outcomes.append(outcome)
         if on_outcome:
