@@ -67,17 +67,18 @@ def ingest(
     also follows the request (a page imported by hand).
     """
     now = now or datetime.now(timezone.utc)
-    thread, json_used = (source, None) if isinstance(source, Thread) else _read(db, source, strict_json)
+    if isinstance(source, Thread):
+        thread, sources, fetch_ids = source, None, []
+    else:
+        thread, json_used = _read(db, source, strict_json)
+        sources = {"page_sha256": sha256_of(source.page), "json_sha256": sha256_of(json_used)} if record_sources else None
+        fetch_ids = [fetch_id for fetch_id in (source.page_fetch_id, source.json_fetch_id) if fetch_id is not None]
     if request_id is not None:
         rekey(thread, request_id)
     enrich(database.complete_authority(db, thread), london_today(now))
     observed_at = iso(now)
-    sources = None
-    if record_sources and isinstance(source, Bodies):
-        sources = {"page_sha256": sha256_of(source.page), "json_sha256": sha256_of(json_used)}
     with db.atomic():
-        if isinstance(source, Bodies):
-            _attribute_fetches(db, source, thread.id)
+        _attribute_fetches(db, fetch_ids, thread.id)
         result = database.save_thread(db, thread, observed_at, sources)
         if follow:
             db["follows"].insert(
@@ -117,9 +118,8 @@ def _mark(db: sqlite_utils.Database, fetch_id: int | None, error: Exception) -> 
         database.set_fetch_error(db, fetch_id, str(error))
 
 
-def _attribute_fetches(db: sqlite_utils.Database, bodies: Bodies, request_id: str) -> None:
-    """Give the fetches of a body read before we knew its request (a saved page) the thread's id."""
-    fetch_ids = [fetch_id for fetch_id in (bodies.page_fetch_id, bodies.json_fetch_id) if fetch_id is not None]
+def _attribute_fetches(db: sqlite_utils.Database, fetch_ids: list[int], request_id: str) -> None:
+    """Give the fetches of bodies read before we knew their request (a saved page) its id."""
     if fetch_ids:
         db.execute(
             f"update fetches set request_id = ? where request_id is null and id in ({', '.join('?' * len(fetch_ids))})",
