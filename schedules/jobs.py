@@ -30,10 +30,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker.ingest import authorities
+from tracker.bot.daily import run_daily_check
 from tracker.ingest.clients import polite_client
-from tracker.bot import late
-from tracker.bot import notify
-from tracker.store import summaries
 from tracker.ingest import poll as polling
 from tracker.model.config import Config, ConfigError
 from tracker.model.times import LONDON, LONDON_ZONE, instant, iso, london_time, london_today, utc_now
@@ -129,17 +127,10 @@ def poll_job(db_path: str, config: Config) -> bool:
 
 
 def late_check_job(db_path: str, config: Config, today: date | None = None) -> bool:
-    """The daily late check, then delivery of the new flags on the configured channels."""
+    """The daily check (``tracker.bot.daily``): flags, summaries, delivery on the configured channels."""
     def work(db: sqlite_utils.Database) -> tuple[bool, str]:
-        day = today or london_today()
-        report = late.check(db, day)
-        summaries.refresh(db)
-        delivery = notify.deliver(db, config, today=day)
-        summary = (f"{day}: {len(report.raised)} raised, {len(report.cleared)} cleared, {report.open_total} standing; "
-                   f"{delivery.notified} notified")
-        if delivery.failures:
-            summary += "; delivery failed: " + "; ".join(delivery.failures)
-        return delivery.ok, summary
+        result = run_daily_check(db, config, today or london_today())
+        return result.ok, result.summary
     return _recorded(LATE_CHECK, db_path, work)
 
 

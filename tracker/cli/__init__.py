@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import click
@@ -11,16 +11,13 @@ import click
 from tracker.ingest import follow as following
 from tracker.ingest import offline
 from tracker.ingest import poll as polling
-from scrapers.mailbox import looks_like_email
 from tracker.ingest import authorities as authorities_module
-from tracker.ingest import mail as email_import
-from tracker.bot import late
 from tracker.web import publish
 from tracker.model.config import ConfigError, load_config
 from tracker.cli.deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli.reading import classify_command, evaluate_command
 from tracker.cli.context import Context, pass_context
-from tracker.model import base_url_for, site_id_for, times
+from tracker.model import site_id_for, times
 from tracker.model.times import london_time, london_today, utc_now
 
 
@@ -64,19 +61,12 @@ def follow(context: Context, urls: tuple[str, ...]) -> None:
     Works on any Alaveteli site. Example:
     foi-tracker follow https://www.whatdotheyknow.com/request/some_request
     """
-    added, failed = 0, 0
-    for url in urls:
-        try:
-            if following.is_listing_url(url):
-                with context.client(extra_hosts={site_id_for(url)}) as client:
-                    added += len(following.follow_listings(context.db, client, [url]))
-            else:
-                added += len(following.follow(context.db, [url]))
-        except following.FollowError as error:
-            click.echo(f"error: {error}", err=True)
-            failed += 1
-    click.echo(f"following {added} request(s); run 'foi-tracker poll' to fetch them", err=True)
-    if failed and not added:
+    with context.client() as client:
+        result = following.follow_urls(context.db, client, urls)
+    for line in result.errors:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"following {len(result.request_ids)} request(s); run 'foi-tracker poll' to fetch them", err=True)
+    if result.errors and not result.request_ids:
         sys.exit(1)
 
 
@@ -95,47 +85,56 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
     thread's .json is checked before its page, and both use conditional GET, so an unchanged
     thread costs a 304 and no page. Exits 1 only when nothing at all could be fetched.
     """
-    db = context.db
-    now = utc_now()
-    limit = limit or context.config.poll.max_threads
-    with context.client() as client:
-        feeds = polling.FeedCheck() if poll_all else polling.check_feeds(db, client, now)
-        for line in feeds.errors:
-            click.echo(f"error: {line}", err=True)
-        due = polling.due_requests(db, now, poll_all=poll_all, limit=limit)
-        if not due:
-            _print_feed_summary(feeds)
-            click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
-            return
-        report = _poll_with_progress(db, client, due, now)
-    report.feeds = feeds
+    with context.client() as client, PollProgress() as progress:
+        report = polling.poll(
+            context.db, client, poll_all=poll_all, limit=limit or context.config.poll.max_threads,
+            on_feeds=_print_feed_errors, on_due=progress.start, on_outcome=progress.advance,
+        )
+    if not report.attempted:
+        _print_feed_summary(report.feeds)
+        click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
+        return
     _print_poll_summary(report)
-    if report.attempted and not report.succeeded:
+    if not report.succeeded:
         sys.exit(1)
 
 
-def _poll_with_progress(db, client, due: list[dict], now: datetime) -> polling.PollReport:
-    errors: list[str] = []
-    on_terminal = sys.stderr.isatty()
+class PollProgress:
+    """Polling as it goes, on stderr: a bar on a terminal (its errors listed after it), else a
+    line per error as it happens."""
 
-    def on_outcome(outcome: polling.PollOutcome) -> None:
+    def __init__(self) -> None:
+        self.on_terminal = sys.stderr.isatty()
+        self.bar = None
+        self.errors: list[str] = []
+
+    def __enter__(self) -> PollProgress:
+        return self
+
+    def start(self, due: list[dict]) -> None:
+        if self.on_terminal and due:
+            self.bar = click.progressbar(length=len(due), label="polling", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, outcome: polling.PollOutcome) -> None:
         if outcome.error:
-            if on_terminal:
-                errors.append(outcome.error)
+            if self.on_terminal:
+                self.errors.append(outcome.error)
             else:
                 click.echo(f"error: {outcome.error}", err=True)
+        if self.bar is not None:
+            self.bar.update(1)
 
-    if on_terminal:
-        with click.progressbar(length=len(due), label="polling", file=sys.stderr) as bar:
-            def advance(outcome: polling.PollOutcome) -> None:
-                on_outcome(outcome)
-                bar.update(1)
-            report = polling.poll(db, client, now=now, requests=due, on_outcome=advance)
-        for line in errors:
+    def __exit__(self, *exc_info) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
+        for line in self.errors:
             click.echo(f"error: {line}", err=True)
-    else:
-        report = polling.poll(db, client, now=now, requests=due, on_outcome=on_outcome)
-    return report
+
+
+def _print_feed_errors(feeds: polling.FeedCheck) -> None:
+    for line in feeds.errors:
+        click.echo(f"error: {line}", err=True)
 
 
 def _print_feed_summary(feeds: polling.FeedCheck) -> None:
@@ -157,10 +156,6 @@ def _print_poll_summary(report: polling.PollReport) -> None:
     )
 
 
-PAGE_SUFFIXES = {".html", ".htm"}
-MAIL_SUFFIXES = {".eml", ".mbox"}
-
-
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="The request URL, for a saved page or .json that does not name itself.")
@@ -174,77 +169,29 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tupl
     to requests by the site's request address or their subject; others become threads of their
     own. Directories are searched for pages and e-mails; a Maildir is read as one.
     """
-    pages, mail, unknown = _sort_paths(paths)
-    imported, failed = 0, len(unknown)
-    for path in unknown:
+    report = offline.import_paths(context.db, paths, url=url, me=[*me, *context.config.email.me])
+    for path in report.unknown:
         click.echo(f"error: {path}: not a saved page, .json or e-mail (expected .html, .json, .eml, mbox, Maildir)", err=True)
-    for path in pages:
-        try:
-            if path.suffix.lower() == ".json":
-                result = offline.import_saved_json(context.db, path, url=url)
-            else:
-                result = offline.import_saved_page(context.db, path, url=url)
-        except OSError as error:
-            click.echo(f"error: {path}: {error.strerror or error}", err=True)
-            failed += 1
-            continue
-        except ValueError as error:
-            click.echo(f"error: {path}: {error}", err=True)
-            failed += 1
-            continue
-        imported += 1
-        click.echo(f"{path}: {result.request_id} ({len(result.new_messages)} new messages)", err=True)
-    if mail:
-        addresses = [*me, *context.config.email.me]
-        report = email_import.import_mail(context.db, mail, me=addresses)
-        for line in report.errors:
+    for item in report.saved:
+        if item.error is not None:
+            click.echo(f"error: {item.path}: {item.error}", err=True)
+        else:
+            click.echo(f"{item.path}: {item.result.request_id} ({len(item.result.new_messages)} new messages)", err=True)
+    if report.mail is not None:
+        mail = report.mail
+        for line in mail.errors:
             click.echo(f"error: {line}", err=True)
-        for line in report.notes:
+        for line in mail.notes:
             click.echo(f"note: {line}", err=True)
         click.echo(
-            f"e-mail: {report.imported} imported into {len(report.threads)} thread(s), "
-            f"{report.on_page_already} already on the request page, {report.already_stored} already imported, "
-            f"{len(report.errors)} failed",
+            f"e-mail: {mail.imported} imported into {len(mail.threads)} thread(s), "
+            f"{mail.on_page_already} already on the request page, {mail.already_stored} already imported, "
+            f"{len(mail.errors)} failed",
             err=True,
         )
-        imported += report.imported + report.on_page_already + report.already_stored
-        failed += len(report.errors)
-    click.echo(f"imported {imported} item(s), {failed} failed", err=True)
-    if failed and not imported:
+    click.echo(f"imported {report.imported} item(s), {report.failed} failed", err=True)
+    if report.failed and not report.imported:
         sys.exit(1)
-
-
-def _sort_paths(paths: tuple[Path, ...]) -> tuple[list[Path], list[Path], list[Path]]:
-    """Saved pages (and .json), mail stores, and paths that are neither."""
-    pages: list[Path] = []
-    mail: list[Path] = []
-    unknown: list[Path] = []
-    for path in paths:
-        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
-            mail.append(path)
-        elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                suffix = child.suffix.lower()
-                if suffix in PAGE_SUFFIXES:
-                    pages.append(child)
-                elif suffix in MAIL_SUFFIXES:
-                    mail.append(child)
-        elif path.suffix.lower() in PAGE_SUFFIXES | {".json"} or not path.exists():
-            pages.append(path)
-        elif path.suffix.lower() in MAIL_SUFFIXES or _starts_like_mail(path):
-            mail.append(path)
-        else:
-            unknown.append(path)
-    return pages, mail, unknown
-
-
-def _starts_like_mail(path: Path) -> bool:
-    """An mbox without the suffix, or an e-mail saved under another name."""
-    try:
-        with path.open("rb") as handle:
-            return looks_like_email(handle.read(4096))
-    except OSError:
-        return False
 
 
 @cli.group()
@@ -263,20 +210,16 @@ def authorities_import(context: Context, source: str | None, site_url: str | Non
     Also accepts mySociety's enriched authorities dataset (url-name, pipe-separated tags).
     """
     db = context.db
+    local = bool(source) and not source.startswith(("http://", "https://"))
+    if local and not site_url:
+        raise click.UsageError("a local CSV needs --site (the site it lists the bodies of)")
     try:
-        if source and not source.startswith(("http://", "https://")):
-            if not site_url:
-                raise click.UsageError("a local CSV needs --site (the site it lists the bodies of)")
-            content = Path(source).read_bytes()
-            site_id, base = site_id_for(site_url), base_url_for(site_url)
-            count = authorities_module.import_authorities_csv(db, content, site_id, base)
+        if local:
+            site_id, count = authorities_module.import_csv_file(db, Path(source), site_url)
             click.echo(f"{source}: {count} authorities for {site_id}", err=True)
             return
-        if source:
-            with db.atomic():
-                db["sites"].insert({"id": site_id_for(source), "base_url": base_url_for(source), "regime": "foia"}, ignore=True)
         with context.client(extra_hosts={site_id_for(source)} if source else set()) as client:
-            result = authorities_module.refresh(db, client)
+            result = authorities_module.refresh(db, client, site_url=source)
     except OSError as error:
         raise click.ClickException(f"{source}: {error.strerror or error}") from None
     except authorities_module.AuthoritiesCsvError as error:
@@ -331,35 +274,37 @@ def demo(context: Context, no_serve: bool, port: int, today: datetime | None) ->
     so that two runs with the same --today give the same tables.
     """
     with times.frozen(london_time(today.date(), time(12)) if today else utc_now()) as clock:
-        _build_demo(context, clock)
-    if not no_serve:
-        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
-        publish.serve(context.db_path, "127.0.0.1", port)
-
-
-def _build_demo(context: Context, clock: times.FrozenClock) -> None:
-    from tracker.demo import DEMO_SITE_NAME, demo_site
-
-    day = london_today()
-    with demo_site(day, name=DEMO_SITE_NAME) as site:
-        db = context.db
-        with context.client(extra_hosts={site.host}, connect_to={site.host: site.address}) as client:
-            body_pages = sorted({f"{site.base_url}/body/{t.authority.url_name}" for t in site.threads if t.authority})
-            followed = following.follow_listings(db, client, body_pages)
-            click.echo(f"sample site {site.base_url} at {site.address}: following {len(followed)} requests", err=True)
-            now = clock.step()
-            report = _poll_with_progress(db, client, polling.due_requests(db, now), now)
-    _print_poll_summary(report)
-    if report.attempted and not report.succeeded:
+        day = london_today()
+        built = _build_demo(context, clock, day)
+    _print_poll_summary(built.poll)
+    if built.late is None:
         sys.exit(1)
-    checked = late.check(db, day)
+    checked = built.late
     click.echo(
         f"late check for {day}: {len(checked.raised)} flag(s) raised, {checked.open_total} standing "
         f"({', '.join(f'{n} {flag}' for flag, n in sorted(checked.open_counts.items())) or 'none'})",
         err=True,
     )
-    counts = {table: db[table].count for table in ("requests", "messages", "attachments", "annotations")}
-    click.echo(", ".join(f"{count} {table}" for table, count in counts.items()) + f" in {context.db_path}", err=True)
+    click.echo(", ".join(f"{count} {table}" for table, count in built.counts.items()) + f" in {context.db_path}", err=True)
+    if not no_serve:
+        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+        publish.serve(context.db_path, "127.0.0.1", port)
+
+
+def _build_demo(context: Context, clock: times.FrozenClock, day: date):
+    """Serve the sample site under its fixed name, as on ``day``, and build the database from it."""
+    from tracker.demo import DEMO_SITE_NAME, demo_site
+    from tracker.demo.build import build_demo
+
+    with (demo_site(day, name=DEMO_SITE_NAME) as site,
+          context.client(extra_hosts={site.host}, connect_to={site.host: site.address}) as client,
+          PollProgress() as progress):
+        def say_followed(followed: list[str]) -> None:
+            click.echo(f"sample site {site.base_url} at {site.address}: following {len(followed)} requests", err=True)
+            clock.step()
+
+        return build_demo(context.db, client, site, day, on_followed=say_followed,
+                          on_due=progress.start, on_outcome=progress.advance)
 
 
 for command in (*DEADLINE_COMMANDS, classify_command, evaluate_command):

@@ -12,6 +12,7 @@ import click
 from tracker import deadlines
 from tracker.bot import late as late_check
 from tracker.bot import notify
+from tracker.bot.daily import run_daily_check
 from tracker.model.config import ConfigError
 from tracker.model.times import london_day, london_today
 from tracker.cli.context import Context, pass_context
@@ -101,7 +102,8 @@ def deadline(sent: date, regime: str, school: bool, as_json: bool) -> None:
 @click.option("--notify", "send", is_flag=True, help="Send new flags on the channels of [notify] in foi-tracker.toml.")
 @pass_context
 def late(context: Context, today: date | None, as_json: bool, send: bool) -> None:
-    """The daily late check, once: raise, update and clear flags, and print the report.
+    """The daily late check, once: raise, update and clear flags, refresh the summary tables,
+    and print the report.
 
     The report groups late requests by requester and by authority, with a chaser ready to paste
     into the site's follow-up form. Exits 1 when a notification could not be delivered (it is
@@ -114,19 +116,21 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
             channels = notify.channels_from_config(context.config, stream=sys.stderr if as_json else None)
         except ConfigError as error:
             raise click.UsageError(str(error)) from None
-    report = late_check.check(context.db, day)
-    if as_json:
-        click.echo(json.dumps(late_check.report_as_dict(report), indent=2))
-    else:
-        click.echo(late_check.format_report(report), nl=False)
-    if channels is None:
+
+    def print_report(report: late_check.LateReport) -> None:
+        if as_json:
+            click.echo(json.dumps(late_check.report_as_dict(report), indent=2))
+        else:
+            click.echo(late_check.format_report(report), nl=False)
+
+    result = run_daily_check(context.db, context.config, day, notify=send, channels=channels, on_checked=print_report)
+    if result.delivery is None:
         return
-    result = notify.deliver(context.db, context.config, today=day, channels=channels)
-    for failure in result.failures:
+    for failure in result.delivery.failures:
         click.echo(f"error: {failure}", err=True)
-    click.echo(f"notified {result.notified} new flag(s) on {', '.join(c.name for c in channels) or 'no channel'}",
+    click.echo(f"notified {result.delivery.notified} new flag(s) on {', '.join(c.name for c in channels) or 'no channel'}",
                err=True)
-    if result.failures:
+    if not result.ok:
         sys.exit(1)
 
 

@@ -12,17 +12,11 @@ from pathlib import Path
 
 import click
 
-from scrapers.mailbox import looks_like_email, read_email
-from tracker.reading.classify import classify_text
+from tracker.reading.classify import classify_letter
 from tracker.reading.evaluate import CHECKOUT_FIXTURES, DEFAULT_GOLD, evaluate, format_report, load_gold, report_as_dict
 from tracker.model import INCOMING, OUTGOING, Message
 
 __all__ = ["classify_command", "evaluate_command"]
-
-def _looks_like_email(name: str, content: bytes) -> bool:
-    """An .eml file, or text that opens with a block of RFC 822 headers."""
-    return name.lower().endswith((".eml", ".msg.txt")) or looks_like_email(content)
-
 
 def _read(source: str) -> bytes:
     if source == "-":
@@ -31,18 +25,6 @@ def _read(source: str) -> bytes:
     if path.is_dir():
         raise OSError("is a directory")
     return path.read_bytes()
-
-
-def _letter(source: str, direction: str) -> Message:
-    try:
-        content = _read(source)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise click.ClickException(f"cannot read {source}: {reason}") from None
-    if _looks_like_email(source, content):
-        mail = read_email(content)
-        return classify_text(mail.body_text, mail.headers, direction, [name for name, _, _ in mail.attachments if name])
-    return classify_text(content, None, direction)
 
 
 def _as_dict(message: Message) -> dict:
@@ -90,7 +72,11 @@ def classify_command(source: str, as_json: bool, outgoing: bool) -> None:
     FILE is plain text or an e-mail (.eml: its headers count, e.g. Auto-Submitted); - reads
     standard input.
     """
-    message = _letter(source, OUTGOING if outgoing else INCOMING)
+    try:
+        content = _read(source)
+    except OSError as error:
+        raise click.ClickException(f"cannot read {source}: {error.strerror or str(error)}") from None
+    message = classify_letter(content, source, OUTGOING if outgoing else INCOMING)
     if as_json:
         click.echo(json.dumps(_as_dict(message), ensure_ascii=False))
     else:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlite_utils
 
 from scrapers.http import FetchError, PoliteClient
+from tracker.ingest.follow import ensure_site
 from tracker.store import db as database
 from tracker.deadlines import DEFAULT_REGIME
-from tracker.model import Authority
+from tracker.model import Authority, base_url_for, site_id_for
 
 CSV_PATH = "/body/all-authorities.csv"
 REQUIRED_COLUMNS = ("Name", "URL name")
@@ -83,6 +85,15 @@ def import_authorities_csv(db: sqlite_utils.Database, content: bytes | str, site
     return len(bodies)
 
 
+def import_csv_file(db: sqlite_utils.Database, path: Path, site_url: str) -> tuple[str, int]:
+    """Import a local all-authorities.csv as the bodies of the site at ``site_url``.
+
+    Returns the site's id and how many bodies were imported.
+    """
+    site_id = site_id_for(site_url)
+    return site_id, import_authorities_csv(db, path.read_bytes(), site_id, base_url_for(site_url))
+
+
 @dataclass
 class RefreshResult:
     imported: dict[str, int] = field(default_factory=dict)  # site id -> bodies imported
@@ -90,8 +101,14 @@ class RefreshResult:
     errors: list[str] = field(default_factory=list)  # one line each
 
 
-def refresh(db: sqlite_utils.Database, client: PoliteClient) -> RefreshResult:
-    """Fetch and import every followed site's all-authorities.csv (conditional GET, as an API)."""
+def refresh(db: sqlite_utils.Database, client: PoliteClient, *, site_url: str | None = None) -> RefreshResult:
+    """Fetch and import every followed site's all-authorities.csv (conditional GET, as an API).
+
+    ``site_url``: a site to record first (its bodies come with the others once it is followed).
+    """
+    if site_url:
+        with db.atomic():
+            ensure_site(db, site_url)
     result = RefreshResult()
     sites = list(db.query("select id, base_url from sites where id in (select site_id from follows) order by id"))
     for site in sites:

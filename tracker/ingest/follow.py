@@ -30,7 +30,8 @@ class FollowError(ValueError):
     """A URL that cannot be followed; str() is one line naming it."""
 
 
-def _ensure_site(db: sqlite_utils.Database, url: str) -> str:
+def ensure_site(db: sqlite_utils.Database, url: str) -> str:
+    """Record the site of ``url`` (if new, as a FOIA site); return its id."""
     site_id = site_id_for(url)
     db["sites"].insert({"id": site_id, "base_url": base_url_for(url), "regime": "foia"}, ignore=True)
     return site_id
@@ -57,7 +58,7 @@ def follow(
                 canonical = alaveteli.canonical_request_url(url)
             except ValueError as error:
                 raise FollowError(f"{url}: not a request URL ({error})") from None
-            site_id = _ensure_site(db, canonical)
+            site_id = ensure_site(db, canonical)
             slug = alaveteli.request_slug(canonical)
             request_id = f"{site_id}/request/{slug}"
             db["requests"].insert(
@@ -77,6 +78,33 @@ def follow(
 def is_listing_url(url: str) -> bool:
     """A /user/ or /body/ page or a /list search, whose requests are followed together."""
     return alaveteli.listing_kind(url) is not None
+
+
+@dataclass
+class FollowResult:
+    """What following a list of URLs did: the requests now followed, one line per URL that failed."""
+
+    request_ids: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def follow_urls(db: sqlite_utils.Database, client: PoliteClient, urls: Iterable[str],
+                now: datetime | None = None) -> FollowResult:
+    """Follow request URLs, and every request of the listings among them (read with ``client``).
+
+    A URL that cannot be followed is reported in ``errors``, one line each; the others are
+    followed still.
+    """
+    result = FollowResult()
+    for url in urls:
+        try:
+            if is_listing_url(url):
+                result.request_ids += follow_listings(db, client, [url], now)
+            else:
+                result.request_ids += follow(db, [url], now)
+        except FollowError as error:
+            result.errors.append(str(error))
+    return result
 
 
 @dataclass
@@ -102,7 +130,7 @@ def follow_listings(
         if kind is None:
             raise FollowError(f"{url}: not a /user/, /body/ or /list page")
         with db.atomic():
-            site_id = _ensure_site(db, url)
+            site_id = ensure_site(db, url)
             db["follows"].upsert(
                 {"url": url, "kind": kind, "site_id": site_id, "added_at": iso(now)}, pk="url"
             )

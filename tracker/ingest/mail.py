@@ -23,8 +23,8 @@ import sqlite_utils
 from scrapers.mailbox import Email, iter_mail, read_email, request_address
 from tracker.store import db as database
 from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User
-from tracker.model.times import UTC, instant, iso, utc_now
-from tracker.ingest.pipeline import enrich
+from tracker.model.times import UTC, instant, utc_now
+from tracker.ingest.pipeline import ingest
 
 EMAIL_SITE = Site("email", "mailto:", "E-mail correspondence", "foia")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -58,7 +58,7 @@ def import_mail(
     """Import every e-mail under ``paths``. ``me``: the requester's own addresses, if known."""
     report = MailImport()
     mine = {address.lower() for address in me}
-    observed_at = iso(now or utc_now())
+    now = now or utc_now()
     for path in paths:
         for item in iter_mail(path):
             if item.error:
@@ -67,12 +67,12 @@ def import_mail(
             mail = read_email(item.content or b"")
             if mail.date is None:
                 report.notes.append(f"{item.label}: no Date header; stored without a date")
-            _import_one(db, item.label, item.content or b"", mail, mine, observed_at, report)
+            _import_one(db, item.label, item.content or b"", mail, mine, now, report)
     return report
 
 
 def _import_one(db: sqlite_utils.Database, label: str, content: bytes, mail: Email, mine: set[str],
-                observed_at: str, report: MailImport) -> None:
+                now: datetime, report: MailImport) -> None:
     thread, direction = _thread_for(db, mail, mine)
     message = _message(thread.site.id, mail, direction, content)
     database.record_fetch(db, f"mail:{label}", content=content, request_id=thread.id if _stored(db, thread.id) else None)
@@ -84,8 +84,7 @@ def _import_one(db: sqlite_utils.Database, label: str, content: bytes, mail: Ema
         return
     thread.messages.append(message)
     thread.messages.sort(key=_order)
-    with db.atomic():
-        database.save_thread(db, enrich(thread), observed_at)
+    ingest(db, thread, now=now)
     report.imported += 1
     report.threads.add(thread.id)
 

@@ -2,30 +2,28 @@
 
 For sites that block programs, a requester saves the request page (and its ``.json``) from
 the browser and imports it; ``reparse`` re-reads every stored body after a parser or classifier
-improvement, without fetching anything.
+improvement, without fetching anything. ``import_paths`` takes whatever a requester has (saved
+pages, saved .json, e-mail in ``tracker.ingest.mail``) and sends each to its importer.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable
 
 import sqlite_utils
 
 from scrapers import alaveteli
+from scrapers.mailbox import looks_like_email
+from tracker.ingest.mail import MailImport, import_mail
+from tracker.ingest.pipeline import Bodies, ingest
+from tracker.model import site_id_for
 from tracker.store import db as database
-from tracker.model import Thread, site_id_for
-from tracker.model.times import iso, utc_now
-from tracker.ingest.pipeline import enrich
-
-
-def rekey(thread: Thread, request_id: str) -> None:
-    """Save a thread under the id we follow it by (a renamed request keeps its first id)."""
-    thread.id = request_id
-    for annotation in thread.annotations:
-        annotation.request_id = request_id
+from tracker.model.times import utc_now
 
 
 _PAGE_URL_PATTERNS = (
@@ -46,34 +44,18 @@ def url_of_saved_page(content: bytes) -> str | None:
 
 
 def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
-    """Import a request page saved from a browser. Raises PageError with one clear line."""
+    """Import a request page saved from a browser (and the ``.json`` saved beside it), and
+    follow the request. Raises PageError with one clear line."""
     content = path.read_bytes()
     url = url or url_of_saved_page(content)
     if url is None:
         raise alaveteli.NotARequestPage("cannot tell which request this page is (no og:url); pass --url")
-    fetch_id = database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=None)
-    try:
-        thread = alaveteli.parse_request_page(content, url)
-    except alaveteli.PageError as error:
-        database.set_fetch_error(db, fetch_id, str(error))
-        raise
-    db["fetches"].update(fetch_id, {"request_id": thread.id})
+    bodies = Bodies(url, page=content, page_fetch_id=database.record_fetch(db, path.resolve().as_uri(), content=content))
     sibling = path.with_suffix(".json")
     if sibling.exists():
-        json_content = sibling.read_bytes()
-        json_fetch = database.record_fetch(db, sibling.resolve().as_uri(), content=json_content, request_id=thread.id)
-        try:
-            thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(json_content, url))
-        except alaveteli.PageError as error:
-            database.set_fetch_error(db, json_fetch, str(error))
-    observed_at = iso(now or utc_now())
-    with db.atomic():
-        result = database.save_thread(db, enrich(database.complete_authority(db, thread)), observed_at)
-        db["follows"].insert(
-            {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
-            ignore=True,
-        )
-    return result
+        bodies.json = sibling.read_bytes()
+        bodies.json_fetch_id = database.record_fetch(db, sibling.resolve().as_uri(), content=bodies.json)
+    return ingest(db, bodies, now=now, follow=True)
 
 
 def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
@@ -91,18 +73,10 @@ def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = N
             where = "several sites" if rows else "no followed request"
             raise alaveteli.PageError(f"slug {data.slug!r} matches {where}; pass --url")
         url = rows[0]["url"]
-        data = alaveteli.parse_request_json(content, url)
     request_id = f"{site_id_for(url)}/request/{alaveteli.request_slug(url)}"
     database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=request_id)
-    page = _newest_body(db, request_id, "page")
-    thread = (
-        alaveteli.merge_json(alaveteli.parse_request_page(page, url), data)
-        if page is not None
-        else alaveteli.thread_from_json(data, url)
-    )
-    rekey(thread, request_id)
-    with db.atomic():
-        return database.save_thread(db, enrich(database.complete_authority(db, thread)), iso(now or utc_now()))
+    bodies = Bodies(url, page=_newest_body(db, request_id, "page"), json=content)
+    return ingest(db, bodies, request_id=request_id, now=now)
 
 
 def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
@@ -118,25 +92,124 @@ def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes
     return None
 
 
-def reparse(db: sqlite_utils.Database, now: datetime | None = None) -> tuple[int, list[str]]:
-    """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing."""
+def reparse(db: sqlite_utils.Database, now: datetime | None = None, batch: int = 500) -> tuple[int, list[str]]:
+    """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing.
+
+    A thread whose stored bodies no longer parse is left as it is and reported; ``batch``
+    threads are saved to a transaction (each still whole or not at all).
+    """
     problems: list[str] = []
-    observed_at = iso(now or utc_now())
-
-    def rebuilt_threads() -> Iterator[Thread]:
-        for row in list(db.query("select id, url from requests")):
-            bodies = {kind: _newest_body(db, row["id"], kind) for kind in ("page", "json")}
-            if bodies["page"] is None:
-                continue
-            try:
-                thread = alaveteli.parse_request_page(bodies["page"], row["url"])
-                if bodies["json"] is not None:
-                    thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(bodies["json"], row["url"]))
-            except alaveteli.PageError as error:
-                problems.append(f"{row['url']}: {error}")
-                continue
-            rekey(thread, row["id"])
-            yield enrich(database.complete_authority(db, thread))
-
-    rebuilt = len(database.save_threads(db, rebuilt_threads(), observed_at))
+    rebuilt = 0
+    now = now or utc_now()
+    rows = iter(list(db.query("select id, url from requests")))
+    while chunk := list(islice(rows, batch)):
+        with db.atomic():
+            for row in chunk:
+                bodies = Bodies(row["url"], page=_newest_body(db, row["id"], "page"), json=_newest_body(db, row["id"], "json"))
+                if bodies.page is None:
+                    continue
+                try:
+                    ingest(db, bodies, request_id=row["id"], now=now, strict_json=True)
+                except alaveteli.PageError as error:
+                    problems.append(f"{row['url']}: {error}")
+                    continue
+                rebuilt += 1
     return rebuilt, problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing whatever a requester has: saved pages, saved .json and e-mail
+
+
+PAGE_SUFFIXES = {".html", ".htm"}
+MAIL_SUFFIXES = {".eml", ".mbox"}
+
+
+@dataclass
+class SavedImport:
+    """One saved page or .json: what saving it changed, or the one line saying why it failed."""
+
+    path: Path
+    result: database.SaveResult | None = None
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What ``import_paths`` did with each path it was given."""
+
+    unknown: list[Path] = field(default_factory=list)  # neither a saved page nor e-mail
+    saved: list[SavedImport] = field(default_factory=list)
+    mail: MailImport | None = None  # None: no e-mail among the paths
+
+    @property
+    def imported(self) -> int:
+        """Items taken in (an e-mail already stored, or already on its page, counts)."""
+        mail = self.mail.imported + self.mail.on_page_already + self.mail.already_stored if self.mail else 0
+        return sum(item.error is None for item in self.saved) + mail
+
+    @property
+    def failed(self) -> int:
+        return len(self.unknown) + sum(item.error is not None for item in self.saved) + (
+            len(self.mail.errors) if self.mail else 0)
+
+
+def import_paths(db: sqlite_utils.Database, paths: Iterable[Path], *, url: str | None = None,
+                 me: Iterable[str] = ()) -> ImportReport:
+    """Import saved pages (with the .json beside them), saved .json and e-mail, in that order.
+
+    Directories are searched for pages and e-mails; a Maildir is read as one. ``url`` is the
+    request a page or .json that does not name itself came from; ``me`` the requester's own
+    addresses (``import_mail``). A path that fails is reported, one line, and the rest go on.
+    """
+    saved, mail, unknown = sort_paths(paths)
+    report = ImportReport(unknown=unknown)
+    for path in saved:
+        try:
+            if path.suffix.lower() == ".json":
+                result = import_saved_json(db, path, url=url)
+            else:
+                result = import_saved_page(db, path, url=url)
+        except OSError as error:
+            report.saved.append(SavedImport(path, error=str(error.strerror or error)))
+            continue
+        except ValueError as error:
+            report.saved.append(SavedImport(path, error=str(error)))
+            continue
+        report.saved.append(SavedImport(path, result))
+    if mail:
+        report.mail = import_mail(db, mail, me=me)
+    return report
+
+
+def sort_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Saved pages (and .json), mail stores, and paths that are neither."""
+    pages: list[Path] = []
+    mail: list[Path] = []
+    unknown: list[Path] = []
+    for path in paths:
+        if path.is_dir() and all((path / sub).is_dir() for sub in ("cur", "new", "tmp")):
+            mail.append(path)
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                suffix = child.suffix.lower()
+                if suffix in PAGE_SUFFIXES:
+                    pages.append(child)
+                elif suffix in MAIL_SUFFIXES:
+                    mail.append(child)
+        elif path.suffix.lower() in PAGE_SUFFIXES | {".json"} or not path.exists():
+            pages.append(path)
+        elif path.suffix.lower() in MAIL_SUFFIXES or _starts_like_mail(path):
+            mail.append(path)
+        else:
+            unknown.append(path)
+    return pages, mail, unknown
+
+
+def _starts_like_mail(path: Path) -> bool:
+    """An mbox without the suffix, or an e-mail saved under another name."""
+    try:
+        with path.open("rb") as handle:
+            return looks_like_email(handle.read(4096))
+    except OSError:
+        return False

@@ -15,7 +15,6 @@ failure is recorded in ``fetches`` and reported as one line; what is stored stay
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,9 +27,8 @@ from scrapers import alaveteli
 from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker.store import db as database
 from tracker.ingest.follow import follow
-from tracker.ingest.offline import rekey
+from tracker.ingest.pipeline import Bodies, ingest, sha256_of
 from tracker.model.times import instant, iso, london_today, utc_now
-from tracker.ingest.pipeline import enrich
 
 OPEN_STATUSES = frozenset({
     "waiting_response", "waiting_response_overdue", "waiting_response_very_overdue",
@@ -223,17 +221,26 @@ def poll(
     poll_all: bool = False,
     limit: int | None = None,
     use_feeds: bool = True,
+    on_feeds: Callable[[FeedCheck], None] | None = None,
+    on_due: Callable[[list[dict]], None] | None = None,
     on_outcome: Callable[[PollOutcome], None] | None = None,
-    requests: list[dict] | None = None,
 ) -> PollReport:
-    """Check the feeds, then poll every due thread once; report what happened to each."""
+    """Check the feeds, then poll every due thread once; report what happened to each.
+
+    ``poll_all`` polls every followed thread, without the feeds; ``limit`` is the run's budget
+    (sites take turns). The callbacks see the feeds' verdict, the due threads and each outcome
+    as they come, for progress reports.
+    """
     now = now or utc_now()
     report = PollReport()
-    if requests is None:
-        if use_feeds and not poll_all:
-            report.feeds = check_feeds(db, client, now)
-        requests = due_requests(db, now, poll_all=poll_all, limit=limit)
-    for row in requests:
+    if use_feeds and not poll_all:
+        report.feeds = check_feeds(db, client, now)
+        if on_feeds:
+            on_feeds(report.feeds)
+    due = due_requests(db, now, poll_all=poll_all, limit=limit)
+    if on_due:
+        on_due(due)
+    for row in due:
         outcome = poll_request(db, client, row, now)
         report.outcomes.append(outcome)
         if on_outcome:
@@ -294,35 +301,21 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
     request_id, url = row["id"], row["url"]
     saved = next(iter(db.query("select page_sha256, json_sha256 from requests where id = ?", [request_id])))
     data = _fetch(db, client, alaveteli.json_url(url), request_id, api=True)
-    json_sha = _sha256(data.body)
+    json_sha = sha256_of(data.body)
     if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
             and not _page_unseen_for(db, url, now, PAGE_SAFETY_NET)):
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
     page = _fetch(db, client, alaveteli.page_url(url), request_id, api=False)
     if page.error:
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(page.error)))
-    page_sha = _sha256(page.body)
+    page_sha = sha256_of(page.body)
     if saved["page_sha256"] and page_sha == saved["page_sha256"] and json_sha == saved["json_sha256"]:
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
+    bodies = Bodies(url, page=page.body or b"", json=data.body, page_fetch_id=page.fetch_id, json_fetch_id=data.fetch_id)
     try:
-        thread = alaveteli.parse_request_page(page.body or b"", url)
+        result = ingest(db, bodies, request_id=request_id, now=now, record_sources=True)
     except alaveteli.PageError as error:
-        if page.fetch_id:
-            database.set_fetch_error(db, page.fetch_id, str(error))
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=f"{page.url}: {error}"))
-    if data.body is not None:
-        try:
-            thread = alaveteli.merge_json(thread, alaveteli.parse_request_json(data.body, url))
-        except alaveteli.PageError as error:
-            if data.fetch_id:
-                database.set_fetch_error(db, data.fetch_id, str(error))
-            json_sha = None
-    if thread.id != request_id:
-        thread.warnings.append(f"page is for {thread.id}, saved under {request_id}")
-        rekey(thread, request_id)
-    sources = {"page_sha256": page_sha, "json_sha256": json_sha}
-    database.complete_authority(db, thread)
-    result = database.save_thread(db, enrich(thread, london_today(now)), iso(now), sources)
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))
     return _finish(db, row, now, outcome)
 
@@ -339,10 +332,6 @@ def _page_unseen_for(db: sqlite_utils.Database, url: str, now: datetime, age: ti
     ))
     last = rows[0]["last"] if rows else None
     return last is None or instant(last) < now - age
-
-
-def _sha256(body: bytes | None) -> str | None:
-    return hashlib.sha256(body).hexdigest() if body is not None else None
 
 
 def _finish(db: sqlite_utils.Database, row: dict, now: datetime, outcome: PollOutcome) -> PollOutcome:

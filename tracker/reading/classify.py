@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from scrapers.mailbox import looks_like_email, read_email
 from tracker.reading import extract as extraction
 from tracker.reading.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
 from tracker.reading.phrases import INCOMING_PHRASES, OUTCOME_PHRASES, OUTGOING_PHRASES, REVIEW_PHRASES
@@ -683,3 +684,15 @@ def classify_text(
     if binary:
         message.reasons = ["not a letter: binary content"] + message.reasons
     return message
+
+
+def classify_letter(content: bytes, name: str = "", direction: str = INCOMING) -> Message:
+    """One letter as a file holds it (the ``classify`` command), named ``name``.
+
+    An ``.eml`` file, or text that opens with a block of RFC 822 headers, is read as an e-mail:
+    its headers (e.g. Auto-Submitted) and attachment names count. Anything else is plain text.
+    """
+    if name.lower().endswith((".eml", ".msg.txt")) or looks_like_email(content):
+        mail = read_email(content)
+        return classify_text(mail.body_text, mail.headers, direction, [file for file, _, _ in mail.attachments if file])
+    return classify_text(content, None, direction)
