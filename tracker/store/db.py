@@ -22,7 +22,7 @@ import sqlite_utils
 from tracker.reading.exemptions import known_ids, reference_rows
 from tracker.deadlines import DEADLINE_COLUMNS
 from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User, instant, iso
-from tracker.store.schema import TABLES, VIEWS, Table
+from tracker.store.schema import TABLES, TABLES_BY_NAME, VIEWS, VOCABULARY_ROWS, Table
 
 SOURCE_PAGE = "page"
 SOURCE_EMAIL = "email"
@@ -54,6 +54,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     load_exemptions(db)
+    load_vocabulary(db)
 
 
 def load_exemptions(db: sqlite_utils.Database) -> None:
@@ -62,6 +63,18 @@ def load_exemptions(db: sqlite_utils.Database) -> None:
     if db["exemptions"].count != len(rows):
         with db.atomic():
             db["exemptions"].upsert_all(rows, pk="id")
+
+
+def load_vocabulary(db: sqlite_utils.Database) -> None:
+    """Keep the states, kinds and outcomes tables equal to tracker.model.taxonomy; a table whose
+    rows already are is not written."""
+    for name, rows in VOCABULARY_ROWS.items():
+        columns = list(TABLES_BY_NAME[name].columns)
+        stored = set(db.execute(f"select {', '.join(f'[{c}]' for c in columns)} from [{name}]").fetchall())
+        if stored != {tuple(row[c] for c in columns) for row in rows}:
+            with db.atomic():
+                db[name].delete_where()
+                db[name].insert_all(rows)
 
 
 def _is_memory(db: sqlite_utils.Database) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tracker.model import taxonomy
+
 
 @dataclass(frozen=True)
 class Table:
@@ -224,6 +226,25 @@ TABLES: tuple[Table, ...] = (
         {"sha256": str, "encoding": str, "body": bytes},
         pk="sha256",
     ),
+    # The vocabulary of tracker.model.taxonomy as reference tables (rows in VOCABULARY_ROWS, kept
+    # equal to the module by tracker.store.db), so that the views and canned queries select
+    # states by what they mean instead of typing lists of names out.
+    Table(
+        "states",
+        {
+            "state": str,
+            "label": str,
+            "base_state": str,
+            "open": int,
+            "closed": int,
+            "inactive": int,
+            "decided": int,
+            "outcome": str,
+        },
+        pk="state",
+    ),
+    Table("kinds", {"kind": str, "direction": str, "label": str}, pk="kind"),
+    Table("outcomes", {"outcome": str, "kind": str, "label": str, "state": str}, pk="outcome"),
     # Summaries: copies of the authority_response_times, response_time_bands and
     # exemption_usage views, kept by tracker.store.summaries.refresh so that the league table, the
     # canned queries and the charts answer at once on a large database.
@@ -295,15 +316,37 @@ INTERNAL_TABLES = ("fetch_bodies",)
 # refreshed by tracker.store.summaries (the daily job and `serve`), which the league table and the
 # dashboard read.
 
-# A request in one of these states has no response to wait for, and in the inactive ones no
-# internal review either: the same lists as tracker.bot.late, so the views agree with the flags.
-CLOSED_STATUSES = (
-    "successful", "partially_successful", "not_held", "rejected", "user_withdrawn", "gone_postal",
-    "error_message", "not_foi", "vexatious", "waiting_clarification",
-)
-INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi", "vexatious")
-# Request statuses that record the outcome of a request.
-DECIDED_STATUSES = ("successful", "partially_successful", "not_held", "rejected")
+# The rows of the vocabulary tables. A request in a closed state has no response to wait for,
+# and in an inactive one no internal review either: the views read these flags, the late check
+# the same sets (tracker.model.taxonomy), so the views agree with the flags.
+VOCABULARY_ROWS: dict[str, list[dict[str, str | int | None]]] = {
+    "states": [
+        {
+            "state": state,
+            "label": label,
+            "base_state": taxonomy.base_state(state),
+            "open": int(state in taxonomy.OPEN_STATES),
+            "closed": int(state in taxonomy.CLOSED_STATES),
+            "inactive": int(state in taxonomy.INACTIVE_STATES),
+            "decided": int(state in taxonomy.DECIDED_STATES),
+            "outcome": taxonomy.STATE_OUTCOME.get(state),
+        }
+        for state, label in taxonomy.STATE_LABELS.items()
+    ],
+    "kinds": [
+        {"kind": kind, "direction": taxonomy.KIND_DIRECTION[kind], "label": label}
+        for kind, label in taxonomy.KIND_LABELS.items()
+    ],
+    "outcomes": [
+        {
+            "outcome": outcome,
+            "kind": taxonomy.OUTCOME_KIND[outcome],
+            "label": label,
+            "state": taxonomy.OUTCOME_STATE[outcome],
+        }
+        for outcome, label in taxonomy.OUTCOME_LABELS.items()
+    ],
+}
 # Bands of working days to the first substantive response: (order, label, lowest, highest).
 RESPONSE_TIME_BANDS: tuple[tuple[int, str, int | None, int | None], ...] = (
     (1, "<=5", None, 5),
@@ -313,10 +356,6 @@ RESPONSE_TIME_BANDS: tuple[tuple[int, str, int | None, int | None], ...] = (
     (5, "<=40", 21, 40),
     (6, ">40", 41, None),
 )
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def _band_case(column: str) -> str:
@@ -338,7 +377,7 @@ def _bands_values() -> str:
 
 
 VIEWS: dict[str, str] = {
-    "late_requests": f"""
+    "late_requests": """
 select
   r.id as request_id, r.title, r.url, r.authority_id, a.name as authority,
   r.user_id, u.name as requester, r.regime, r.status, r.site_status,
@@ -359,7 +398,7 @@ left join authorities a on a.id = r.authority_id
 left join users u on u.id = r.user_id
 where r.first_response_at is null
   and r.due_date < date('now')
-  and coalesce(r.status, '') not in ({_sql_list(CLOSED_STATUSES)})
+  and coalesce(r.status, '') not in (select state from states where closed)
 union all
 select
   r.id, r.title, r.url, r.authority_id, a.name, r.user_id, u.name, r.regime, r.status,
@@ -383,9 +422,9 @@ left join users u on u.id = r.user_id
 where r.review_requested_at is not null
   and r.review_responded_at is null
   and r.review_due_date < date('now')
-  and coalesce(r.status, '') not in ({_sql_list(INACTIVE_STATUSES)})
+  and coalesce(r.status, '') not in (select state from states where inactive)
 """,
-    "authority_response_times": f"""
+    "authority_response_times": """
 with ranked as (
   select
     authority_id, working_days_to_response as days,
@@ -410,7 +449,7 @@ counts as (
     avg(working_days_to_response) as mean,
     sum(answered_on_time) as on_time,
     count(answered_on_time) as on_time_known,
-    sum(status in ({_sql_list(DECIDED_STATUSES)})) as decided,
+    sum(status in (select state from states where decided)) as decided,
     sum(status = 'successful') as successful,
     sum(status = 'partially_successful') as partially_successful,
     sum(status = 'not_held') as not_held,
