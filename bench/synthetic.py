@@ -29,6 +29,14 @@ from tracker.store.db import open_db
 from tracker.deadlines import CALENDARS, REGIMES, Regime, WorkingDayIndex, long_stop_of
 from tracker.model import INCOMING, OUTGOING
 from tracker.model.times import LONDON, london_time, london_today
+from tracker.model.taxonomy import (
+    ANSWERED_STATES,
+    CLOSED_WITHOUT_ANSWER,
+    RESPONSE_OUTCOME_STATE,
+    RESPONSE_OUTCOMES,
+    REVIEW_OUTCOME_STATE,
+    STATE_OUTCOME,
+)
 
 SITE_ID = "synthetic.example"
 BASE_URL = f"https://{SITE_ID}"
@@ -54,9 +62,8 @@ STATE_COUNTS = {
     "gone_postal": 1,
     "error_message": 1,
 }
-_OUTCOME_STATUS = {"successful": "successful", "partially_successful": "partially_successful",
-                   "not_held": "not_held", "refused": "rejected"}
-_REVIEW_STATUS = {"upheld": "rejected", "overturned": "successful", "partially_overturned": "partially_successful"}
+# How internal reviews end (weights).
+_REVIEW_OUTCOME_WEIGHTS = {"upheld": 60, "partially_overturned": 25, "overturned": 15}
 
 PLACES = (
     "Ashford", "Barnsley", "Bedford", "Blackburn", "Bolton", "Bournemouth", "Bracknell", "Bradford",
@@ -214,10 +221,7 @@ def _delay(rng: random.Random) -> int:
 
 _FATES = tuple(STATE_COUNTS)
 _FATE_WEIGHTS = list(accumulate(STATE_COUNTS.values()))
-_ANSWERED = frozenset({"successful", "partially_successful", "not_held", "rejected", "waiting_classification",
-                       "internal_review"})
-_OUTCOMES = ("successful", "partially_successful", "not_held", "refused")
-_OUTCOME_WEIGHTS = list(accumulate((2466, 866, 692, 268)))
+_OUTCOME_WEIGHTS = list(accumulate(STATE_COUNTS[RESPONSE_OUTCOME_STATE[outcome]] for outcome in RESPONSE_OUTCOMES))
 
 
 class _Generator:
@@ -252,7 +256,7 @@ class _Generator:
             events.append((index.add(sent, rng.choice((0, 0, 1, 2))), INCOMING, "acknowledgement", None, None))
         plan = _Plan(regime, index, sent, long_stop_of(regime, body.school))
 
-        if fate in _ANSWERED:
+        if fate in ANSWERED_STATES:
             self._answered(plan, events, fate)
         elif fate == "never_answered":
             if rng.random() < 0.5:
@@ -297,9 +301,9 @@ class _Generator:
         if plan.fee_paid and answered <= plan.fee_paid:
             answered = index.add(plan.fee_paid, rng.randint(1, 10))
         plan.answered = answered
-        outcome = fate if fate in ("successful", "partially_successful", "not_held") else "refused"
+        outcome = STATE_OUTCOME.get(fate, "refused")
         if fate == "waiting_classification":
-            outcome = _OUTCOMES[_pick(rng, _OUTCOME_WEIGHTS)]
+            outcome = RESPONSE_OUTCOMES[_pick(rng, _OUTCOME_WEIGHTS)]
         elif fate == "internal_review" and rng.random() < 0.3:
             outcome = "partially_successful"
         plan.outcome = outcome
@@ -315,7 +319,7 @@ class _Generator:
             events.append((plan.review_on, OUTGOING, "internal_review_request", None, None))
             if fate != "internal_review":
                 plan.review_answered = index.add(plan.review_on, rng.randint(5, 45))
-                plan.review_outcome = rng.choices(("upheld", "partially_overturned", "overturned"), (60, 25, 15))[0]
+                plan.review_outcome = rng.choices(tuple(_REVIEW_OUTCOME_WEIGHTS), tuple(_REVIEW_OUTCOME_WEIGHTS.values()))[0]
                 events.append((plan.review_answered, INCOMING, "internal_review_response", plan.review_outcome, None))
 
     def _rows(self, number: int, body: _Body, user_id: str, user_name: str, regime_id: str, fate: str,
@@ -426,16 +430,16 @@ class _Plan:
         }
 
     def status(self, today: date, fate: str, columns: dict[str, object]) -> str:
-        if fate in ("gone_postal", "error_message"):
+        if fate in CLOSED_WITHOUT_ANSWER and self.withdrawn is None:  # a withdrawal counts once it is sent
             return fate
         if self._seen(self.withdrawn):
             return "user_withdrawn"
         if self._seen(self.review_answered):
-            return _REVIEW_STATUS[self.review_outcome or "upheld"]
+            return REVIEW_OUTCOME_STATE[self.review_outcome or "upheld"]
         if self._seen(self.review_on):
             return "internal_review"
         if columns["first_response_at"] is not None:
-            return "waiting_classification" if fate == "waiting_classification" else _OUTCOME_STATUS[self.outcome or "refused"]
+            return "waiting_classification" if fate == "waiting_classification" else RESPONSE_OUTCOME_STATE[self.outcome or "refused"]
         if self._seen(self.ask) and not self._seen(self.clarified):
             return "waiting_clarification"
         due, very = columns["due_date"], columns["very_overdue_date"]

@@ -36,7 +36,7 @@ from tracker.model import times
 from tracker.demo.corpus import build_corpus
 from tracker.demo.server import SampleSite
 from tracker.store.db import open_db
-from tracker.store.schema import CLOSED_STATUSES
+from tracker.model.taxonomy import CLOSED_STATES
 
 DEMO_TODAY = date(2026, 11, 20)
 
@@ -188,8 +188,8 @@ def _fill_flags(db, today: date) -> None:
     late = db.execute(f"""
         select id, due_date, coalesce(regime, 'foia') from requests
         where first_response_at is null and due_date < ?
-          and coalesce(status, '') not in ({', '.join('?' * len(CLOSED_STATUSES))})""",
-                      [today.isoformat(), *CLOSED_STATUSES]).fetchall()
+          and coalesce(status, '') not in ({', '.join('?' * len(CLOSED_STATES))})""",
+                      [today.isoformat(), *CLOSED_STATES]).fetchall()
     for request_id, due, regime in late:
         due_day = date.fromisoformat(due)
         db["flags"].insert({

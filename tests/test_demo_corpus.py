@@ -9,7 +9,8 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from tracker.demo import BODIES, INCOMING_KINDS, OUTGOING_KINDS, PEOPLE, RESPONSE_OUTCOMES, REVIEW_OUTCOMES, SITE_STATUSES
+from tracker.demo import BODIES, PEOPLE, SITE_STATUSES
+from tracker.model.taxonomy import INCOMING_KINDS, OUTGOING_KINDS, RESPONSE_OUTCOMES, REVIEW_OUTCOMES
 from tracker.demo.corpus import UNCLASSIFIED, spec_from, specs, thread_files
 
 THREAD_REQUIRED = {"title", "body", "user", "start", "steps"}

@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tracker.deadlines import SCOTLAND, UK, due_date
-from tracker.demo import AUTHORITIES_CSV_HEADER, INCOMING_KINDS, OUTGOING_KINDS, RESPONSE_OUTCOMES, REVIEW_OUTCOMES, SITE_STATUSES, SampleSite, build_corpus, demo_site, render_request_page
+from tracker.demo import AUTHORITIES_CSV_HEADER, SITE_STATUSES, SampleSite, build_corpus, demo_site, render_request_page
+from tracker.model.taxonomy import INCOMING_KINDS, OUTGOING_KINDS, RESPONSE_OUTCOMES, REVIEW_OUTCOMES
 from tracker.model import INCOMING, OUTGOING, Thread
 
 TODAY = date(2026, 11, 20)

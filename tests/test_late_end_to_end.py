@@ -17,7 +17,7 @@ from tracker.model.config import load_config
 from tracker.cli.context import Context
 from tracker.store.db import save_thread
 from tracker.demo import demo_site, render
-from tracker.bot.late import CLOSED_STATUSES, INACTIVE_STATUSES
+from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
 from tracker.model import INCOMING, Message, Thread
 from tracker.model.times import LONDON
 
@@ -42,11 +42,11 @@ def expected_flags(threads: list[Thread], today: date) -> set[tuple[str, str]]:
     for thread in threads:
         columns = deadlines.compute(thread, today)
         status = thread.status or thread.site_status or ""
-        if columns["first_response_at"] is None and status not in CLOSED_STATUSES:
+        if columns["first_response_at"] is None and status not in CLOSED_STATES:
             for flag, column in (("late", "due_date"), ("very_late", "very_overdue_date")):
                 if columns[column] and date.fromisoformat(columns[column]) < today:
                     wanted.add((thread.id, flag))
-        if columns["review_requested_at"] and not columns["review_responded_at"] and status not in INACTIVE_STATUSES:
+        if columns["review_requested_at"] and not columns["review_responded_at"] and status not in INACTIVE_STATES:
             review_due = date.fromisoformat(columns["review_due_date"])
             regime = deadlines.regime_for(thread)
             if review_due < today:

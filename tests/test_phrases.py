@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.reading import classify, phrases
-from tracker.reading.classify import INCOMING_KINDS, OUTGOING_KINDS, REVIEW_OUTCOMES
+from tracker.model.taxonomy import INCOMING_KINDS, OUTGOING_KINDS, REVIEW_OUTCOMES
 
 PATTERNS = [pattern for _, _, *patterns in phrases.INCOMING_PHRASES + phrases.OUTGOING_PHRASES for pattern in patterns]
 PATTERNS += [pattern for patterns in phrases.OUTCOME_PHRASES.values() for pattern in patterns]

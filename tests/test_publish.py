@@ -29,7 +29,8 @@ from tracker.web import publish
 from tracker.store import summaries
 from tracker.web.plugin import Segment, deadline_line, fold_simple
 from tracker.store.db import open_db
-from tracker.store.schema import CLOSED_STATUSES, INACTIVE_STATUSES, RESPONSE_TIME_BANDS, TABLES, VIEWS
+from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
+from tracker.store.schema import RESPONSE_TIME_BANDS, TABLES, VIEWS
 
 TODAY = date(2026, 11, 20)
 
@@ -123,11 +124,11 @@ def _late_expected(db) -> dict[tuple[str, str], dict[str, Any]]:
     expected = {}
     for r in query(db, "select * from requests"):
         status = r["status"] or ""
-        if r["first_response_at"] is None and r["due_date"] and r["due_date"] < today and status not in CLOSED_STATUSES:
+        if r["first_response_at"] is None and r["due_date"] and r["due_date"] < today and status not in CLOSED_STATES:
             expected[(r["id"], "response")] = {"due_date": r["due_date"], "long_overdue": int(bool(
                 r["very_overdue_date"] and r["very_overdue_date"] < today))}
         if (r["review_requested_at"] and not r["review_responded_at"] and r["review_due_date"]
-                and r["review_due_date"] < today and status not in INACTIVE_STATUSES):
+                and r["review_due_date"] < today and status not in INACTIVE_STATES):
             expected[(r["id"], "internal_review")] = {"due_date": r["review_due_date"], "long_overdue": 0}
     for item in expected.values():
         item["days_overdue"] = (date.fromisoformat(today) - date.fromisoformat(item["due_date"])).days
@@ -541,8 +542,8 @@ def test_thread_page_shows_the_messages_in_order_with_the_deadline_line(ds, db, 
 
 def test_thread_page_of_an_open_late_request_counts_working_days_overdue(ds, db, name, calendar_of):
     request = query(db, f"""select * from requests where first_response_at is null and due_date < ?
-        and status not in ({', '.join('?' * len(CLOSED_STATUSES))}) order by due_date desc limit 1""",
-                    [TODAY.isoformat(), *CLOSED_STATUSES])[0]
+        and status not in ({', '.join('?' * len(CLOSED_STATES))}) order by due_date desc limit 1""",
+                    [TODAY.isoformat(), *CLOSED_STATES])[0]
     html = thread_page(ds, name, request["id"])
     overdue = calendar_of(request["regime"]).working_days_between(date.fromisoformat(request["due_date"]), TODAY)
     assert f"overdue: {overdue} working day" in html

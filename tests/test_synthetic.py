@@ -13,6 +13,7 @@ from tracker.bot import late
 from bench import synthetic
 from tracker.store.db import DEADLINE_COLUMNS, open_db
 from tracker.model import Authority, Message, Site, Thread
+from tracker.model.taxonomy import CLOSED_STATES
 
 TODAY = date(2026, 3, 2)
 
@@ -69,7 +70,7 @@ def test_late_check_matches_the_rows(db):
     report = late.check(db, TODAY)
     unanswered = db.execute(
         "select count(*) from requests where first_response_at is null and due_date < ? and status not in"
-        f" ({', '.join('?' * len(late.CLOSED_STATUSES))})", [TODAY.isoformat(), *late.CLOSED_STATUSES]).fetchone()[0]
+        f" ({', '.join('?' * len(CLOSED_STATES))})", [TODAY.isoformat(), *CLOSED_STATES]).fetchone()[0]
     assert report.open_counts["late"] == unanswered > 0
     for row in db.query("select f.due_date, f.working_days_late, r.regime from flags f join requests r"
                         " on r.id = f.request_id where f.flag = 'late' limit 200"):

@@ -28,6 +28,7 @@ import sqlite_utils
 from tracker.bot.chasers import chaser, regulator_advice
 from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex
 from tracker.model.times import london_day
+from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")
 FLAG_LABELS = {
@@ -38,14 +39,6 @@ FLAG_LABELS = {
 }
 # The flag a request's chaser is written for, most severe first.
 SEVERITY = ("review_very_late", "review_late", "very_late", "late")
-
-# A request in one of these states has no answer to wait for: its response is not flagged.
-CLOSED_STATUSES = (
-    "successful", "partially_successful", "not_held", "rejected", "user_withdrawn", "gone_postal",
-    "error_message", "not_foi", "vexatious", "waiting_clarification",
-)
-# ... and in one of these its internal review is not flagged either.
-INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi", "vexatious")
 
 # Due dates before this are not flagged (FOIA came into force in 2005): a garbled year cannot make
 # the check build a calendar over centuries.
@@ -102,7 +95,7 @@ def check(db: sqlite_utils.Database, today: date) -> LateReport:
         )
         params = {"today": today.isoformat()}
         for sql in _CURRENT_FLAGS:
-            conn.execute(sql.format(closed=_sql_list(CLOSED_STATUSES), inactive=_sql_list(INACTIVE_STATUSES)), params)
+            conn.execute(sql.format(closed=_sql_list(CLOSED_STATES), inactive=_sql_list(INACTIVE_STATES)), params)
         report.cleared = [row[0] for row in conn.execute(
             """update flags set cleared_on = :today
                where cleared_on is null and not exists (
@@ -133,6 +126,8 @@ def check(db: sqlite_utils.Database, today: date) -> LateReport:
     return report
 
 
+# A request in a closed state has no response to wait for; in an inactive one, no internal
+# review either (tracker.model.taxonomy).
 _AWAITING_RESPONSE = """
   from requests r
   left join _late_regimes g on g.regime = coalesce(r.regime, '{default}')

@@ -24,6 +24,7 @@ from tracker.deadlines.regimes import (
 )
 from tracker.model import OUTGOING, Message, Thread
 from tracker.model.times import instant_or_none, london_day, london_today
+from tracker.model.taxonomy import AWAITING_RESPONSE_STATES, CLOCK_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +71,6 @@ RESPONSE_KINDS = frozenset({"response"})
 # UTC (00:30 in London in summer is still yesterday in UTC): not worth ignoring a message for.
 FUTURE_TOLERANCE = timedelta(days=1)
 _FEE_PAID_KEYS = ("fee_received", "fee_paid", "paid_on")
-_CLOCK_KINDS = frozenset({
-    "request", "clarification", "clarification_request", "fees_notice", "extension_notice", "response",
-    "internal_review_request", "internal_review_response",
-})
 
 
 def _stated_date(message: Message, keys: tuple[str, ...]) -> date | None:
@@ -150,7 +147,7 @@ def assess(thread: Thread, today: date | None = None, site_regime: str = DEFAULT
             continue
         moment = parse_moment(message.sent_at)
         if moment is None:
-            if message.kind in _CLOCK_KINDS:
+            if message.kind in CLOCK_KINDS:
                 problems.append(f"{message.id}: {message.kind} date {message.sent_at!r} does not parse; ignored")
             continue
         if latest is not None and moment.day > latest:
@@ -158,7 +155,7 @@ def assess(thread: Thread, today: date | None = None, site_regime: str = DEFAULT
             continue
         kind, outgoing = message.kind, message.direction == OUTGOING
         if _before(moment, sent):
-            if message.kind in _CLOCK_KINDS:
+            if message.kind in CLOCK_KINDS:
                 problems.append(f"{message.id}: {kind} dated {message.sent_at}, before the request ({request.sent_at})")
             if kind in RESPONSE_KINDS and early_response is None and not outgoing:
                 early_response = (message, moment)
@@ -266,7 +263,7 @@ def compute(thread: Thread, today: date | None = None, site_regime: str = DEFAUL
 def calendar_status(status: str | None, columns: dict[str, object], today: date) -> str | None:
     """Alaveteli's calendar variants of ``waiting_response``: ``waiting_response_overdue`` after
     the due date, ``waiting_response_very_overdue`` after the long stop; other states unchanged."""
-    if status not in ("waiting_response", "waiting_response_overdue", "waiting_response_very_overdue"):
+    if status not in AWAITING_RESPONSE_STATES:
         return status
     due, very = london_day(str(columns.get("due_date") or "")), london_day(str(columns.get("very_overdue_date") or ""))
     if very and today > very:

@@ -32,6 +32,15 @@ import yaml
 from tracker.deadlines import SCOTLAND, UK, Calendar
 from tracker.model import INCOMING, OUTGOING, Annotation, Attachment, Authority, Message, Site, Thread, User
 from tracker.model.times import london_time
+from tracker.model.taxonomy import (
+    ADMIN_STATES,
+    ANSWER_KINDS,
+    AWAITING_RESPONSE_STATES,
+    OUTCOME_STATE,
+    SENT_STATE,
+    STATE_LABELS,
+    STATES,
+)
 
 SEED = 2026
 PLACEHOLDER_HOST = "demo.invalid"
@@ -40,46 +49,9 @@ SITE_NAME = "FOI Demo"
 UNCLASSIFIED = "unclassified"  # a Step.state: the requester never classified this response
 _DEFAULT = "default"
 
-OUTGOING_KINDS = ("request", "follow_up", "clarification", "internal_review_request", "withdrawal")
-INCOMING_KINDS = (
-    "acknowledgement",
-    "auto_reply",
-    "clarification_request",
-    "fees_notice",
-    "extension_notice",
-    "delay_notice",
-    "response",
-    "internal_review_response",
-    "other",
-)
-RESPONSE_OUTCOMES = ("successful", "partially_successful", "not_held", "refused")
-REVIEW_OUTCOMES = ("upheld", "overturned", "partially_overturned")
-SITE_STATUSES = (
-    "waiting_response",
-    "waiting_response_overdue",
-    "waiting_response_very_overdue",
-    "waiting_clarification",
-    "successful",
-    "partially_successful",
-    "not_held",
-    "rejected",
-    "internal_review",
-    "user_withdrawn",
-    "gone_postal",
-    "error_message",
-    "waiting_classification",
-)
-
-# The state a requester picks after reading a substantive answer.
-_STATE_FOR_OUTCOME = {
-    "successful": "successful",
-    "partially_successful": "partially_successful",
-    "not_held": "not_held",
-    "refused": "rejected",
-    "upheld": "rejected",
-    "overturned": "successful",
-    "partially_overturned": "partially_successful",
-}
+# The states the threads end in: every state but those that hand a request to the site's
+# administrators.
+SITE_STATUSES = tuple(state for state in STATES if state not in ADMIN_STATES)
 
 
 @dataclass(frozen=True)
@@ -520,8 +492,8 @@ def _context(plan: _Plan, host: str) -> dict[str, str]:
 def _default_state(step: Step, described: str | None) -> str | None:
     if step.kind == "clarification_request":
         return "waiting_clarification"
-    if step.kind in ("response", "internal_review_response"):
-        return _STATE_FOR_OUTCOME[step.outcome or ""]
+    if step.kind in ANSWER_KINDS:
+        return OUTCOME_STATE[step.outcome or ""]
     if step.kind == "auto_reply" and step.external:
         return "error_message"
     return "internal_review" if described == "internal_review" else "waiting_response"
@@ -529,8 +501,7 @@ def _default_state(step: Step, described: str | None) -> str | None:
 
 def _outgoing_state(kind: str) -> str | None:
     """calculated_state of an outgoing event (Alaveteli sets one only on these)."""
-    return {"request": "waiting_response", "clarification": "waiting_response",
-            "internal_review_request": "internal_review"}.get(kind)
+    return SENT_STATE.get(kind)
 
 
 def site_status_for(described: str, clock: date, body: Body, today: date) -> tuple[str, date]:
@@ -550,28 +521,7 @@ def display_status_of_event(direction: str, state: str | None) -> str:
     if direction == OUTGOING:
         return {"internal_review": "Internal review request", "waiting_response": "Clarification"}.get(
             state or "", "Follow up")
-    return STATUS_DESCRIPTIONS.get(state or "", "Response") if state else "Response"
-
-
-STATUS_DESCRIPTIONS = {
-    "waiting_classification": "Awaiting classification",
-    "waiting_response": "Awaiting response",
-    "waiting_response_overdue": "Delayed",
-    "waiting_response_very_overdue": "Long overdue",
-    "waiting_clarification": "Waiting clarification",
-    "gone_postal": "Handled by postal mail",
-    "not_held": "Information not held",
-    "rejected": "Refused",
-    "successful": "Successful",
-    "partially_successful": "Partially successful",
-    "internal_review": "Awaiting internal review",
-    "error_message": "Delivery error",
-    "requires_admin": "Unusual response",
-    "user_withdrawn": "Withdrawn by the requester",
-    "attention_requested": "Reported for administrator attention",
-    "vexatious": "Considered by administrators as vexatious",
-    "not_foi": "Considered by administrators as not an FOI request",
-}
+    return STATE_LABELS.get(state or "", "Response") if state else "Response"
 
 
 def _iso(moment: datetime) -> str:
@@ -653,7 +603,7 @@ def _materialise(plan: _Plan, host: str, today: date, rng: random.Random) -> Thr
     return Thread(
         id=thread_id, site=site, url=f"{base_url}/request/{slug}", slug=slug, title=spec.title,
         authority=authority, user=user, site_status=status,
-        due_date=due.isoformat() if status in ("waiting_response", "waiting_response_overdue") else None,
+        due_date=due.isoformat() if status in AWAITING_RESPONSE_STATES and status != "waiting_response_very_overdue" else None,
         law_used=spec.law, site_request_id=plan.request_id,
         created_at=_iso(plan.times[0] - timedelta(seconds=2)), messages=messages, annotations=annotations,
     )

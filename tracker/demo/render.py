@@ -18,7 +18,8 @@ import re
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
-from tracker.demo.corpus import BODIES, PEOPLE, SITE_NAME, STATUS_DESCRIPTIONS, Body, slug_for
+from tracker.demo.corpus import BODIES, PEOPLE, SITE_NAME, Body, slug_for
+from tracker.model.taxonomy import STATE_LABELS
 from tracker.model import INCOMING, OUTGOING, Annotation, Authority, Message, Thread
 from tracker.model.times import UTC, instant, london_today, utc_now
 
@@ -252,7 +253,7 @@ def _status_sentence(thread: Thread, today: date) -> str:
         "user_withdrawn": "This request has been <strong>withdrawn</strong> by the person who made it. There may "
                           "be an explanation in the correspondence below.",
     }
-    return sentences.get(status, escape(STATUS_DESCRIPTIONS.get(status, status)))
+    return sentences.get(status, escape(STATE_LABELS.get(status, status)))
 
 
 def _collapsible(markup: str) -> str:
@@ -698,7 +699,7 @@ def render_request_json(thread: Thread, base_url: str) -> str:
         "created_at": rails_time(created, thread.id),
         "updated_at": events[-1]["created_at"] if events else rails_time(created, thread.id),
         "described_state": described,
-        "display_status": STATUS_DESCRIPTIONS.get(status, status),
+        "display_status": STATE_LABELS.get(status, status),
         "awaiting_description": status == "waiting_classification",
         "prominence": "normal",
         "law_used": thread.law_used or "foi",
@@ -735,7 +736,7 @@ def _listing_item(thread: Thread) -> str:
       </div>
       <p>
         <i class="icon-standalone icon_{status}"></i>
-        <strong>{escape(STATUS_DESCRIPTIONS.get(status, status))}.</strong>
+        <strong>{escape(STATE_LABELS.get(status, status))}.</strong>
       </p>
     </div>
     <div class="request_right">
@@ -829,7 +830,7 @@ def feed_events(thread: Thread) -> list[dict]:
     request = {
         "id": thread.site_request_id, "url_title": thread.slug, "title": thread.title,
         "created_at": rails_time(instant(thread.created_at), thread.id) if thread.created_at else None,
-        "described_state": thread.site_status, "display_status": STATUS_DESCRIPTIONS.get(thread.site_status or "", ""),
+        "described_state": thread.site_status, "display_status": STATE_LABELS.get(thread.site_status or "", ""),
         "awaiting_description": thread.site_status == "waiting_classification", "prominence": "normal",
         "law_used": thread.law_used or "foi", "tags": [],
     }

@@ -25,18 +25,11 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from scrapers.http import FetchError, FetchResult, PoliteClient
+from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
 from tracker.ingest.follow import follow
 from tracker.ingest.pipeline import Bodies, ingest, sha256_of
 from tracker.model.times import instant, iso, london_today, utc_now
-
-OPEN_STATUSES = frozenset({
-    "waiting_response", "waiting_response_overdue", "waiting_response_very_overdue",
-    "waiting_clarification", "internal_review",
-})
-UNSETTLED_STATUSES = frozenset({
-    "waiting_classification", "gone_postal", "error_message", "requires_admin", "attention_requested",
-})
 
 
 def next_poll_after(
@@ -57,11 +50,11 @@ def next_poll_after(
         return timedelta(hours=6)
     if status is None:
         return timedelta(hours=1)
-    if status in OPEN_STATUSES:
+    if status in OPEN_STATES:
         interval = timedelta(days=1)
         if due_date and today and abs((date.fromisoformat(due_date) - today).days) <= 2:
             interval = timedelta(hours=6)
-    elif status in UNSETTLED_STATUSES:
+    elif status in UNSETTLED_STATES:
         interval = timedelta(days=3)
     else:
         interval = timedelta(days=30)

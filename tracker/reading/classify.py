@@ -30,30 +30,23 @@ from tracker.reading import extract as extraction
 from tracker.reading.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
 from tracker.reading.phrases import INCOMING_PHRASES, OUTCOME_PHRASES, OUTGOING_PHRASES, REVIEW_PHRASES
 from tracker.model import INCOMING, OUTGOING, Message, Thread
+from tracker.model.taxonomy import (
+    ANSWER_KINDS,
+    DECIDED_STATES,
+    INCOMING_KINDS,
+    OUTGOING_KINDS,
+    RELIED_ON_KINDS,
+    STATE_OUTCOME,
+)
 from tracker.model.times import instant_or_none
 
 __all__ = [
-    "INCOMING_KINDS",
-    "OUTGOING_KINDS",
-    "RESPONSE_OUTCOMES",
-    "REVIEW_OUTCOMES",
     "MessageContext",
     "classify_message",
     "classify_thread",
     "classify_text",
 ]
 
-OUTGOING_KINDS = ("request", "follow_up", "clarification", "internal_review_request", "withdrawal")
-INCOMING_KINDS = (
-    "acknowledgement", "auto_reply", "clarification_request", "fees_notice", "extension_notice",
-    "delay_notice", "response", "internal_review_response", "other",
-)
-RESPONSE_OUTCOMES = ("successful", "partially_successful", "not_held", "refused")
-REVIEW_OUTCOMES = ("upheld", "overturned", "partially_overturned")
-_RELYING_KINDS = frozenset({"response", "internal_review_response", "extension_notice"})
-_SUBSTANTIVE_STATES = {"successful", "partially_successful", "not_held", "rejected"}
-_STATE_OUTCOME = {"successful": "successful", "partially_successful": "partially_successful",
-                  "not_held": "not_held", "rejected": "refused"}
 _MAX_REASONS = 12
 _NOTHING_MORE = "nothing more specific"
 
@@ -390,7 +383,7 @@ def _after_review_request(previous: list[str]) -> bool:
 
 
 def _answered(previous: list[str]) -> bool:
-    return any(kind in ("response", "internal_review_response") for kind in previous)
+    return any(kind in ANSWER_KINDS for kind in previous)
 
 
 def _score_incoming(scores: _Scores, text: str, reading: str, message: Message, context: MessageContext) -> None:
@@ -448,7 +441,7 @@ def _score_incoming(scores: _Scores, text: str, reading: str, message: Message, 
                 scores.add(kind, weight, reason)
         elif state == "waiting_clarification":
             scores.add("clarification_request", 4.0, reason)
-        elif state in _SUBSTANTIVE_STATES:
+        elif state in DECIDED_STATES:
             scores.add("response", 2.0, reason)
             scores.add("internal_review_response", 2.0, reason)
         elif state == "error_message":
@@ -528,8 +521,8 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str, list[str
         outcome = "not_held"
     elif released:
         outcome = "successful"
-    elif state in _STATE_OUTCOME:
-        outcome = _STATE_OUTCOME[state]
+    elif state in STATE_OUTCOME:
+        outcome = STATE_OUTCOME[state]
         why.append(f"json calculated_state={state}")
     else:
         outcome = "successful"
@@ -601,7 +594,7 @@ def classify_message(message: Message, context: MessageContext | None = None, re
     message.reasons = reasons[:_MAX_REASONS]
 
     extraction.apply(message, reading)
-    if direction != INCOMING or kind not in _RELYING_KINDS:
+    if direction != INCOMING or kind not in RELIED_ON_KINDS:
         for citation in message.exemptions:
             citation.relied_on = False
     return reading
@@ -615,15 +608,13 @@ def _days(start: datetime | None, end: datetime | None) -> float | None:
 
 
 ASSUMED_OUTCOME = "no outcome wording: an answer is taken as successful"
-_SITE_OUTCOMES = {"successful": "successful", "partially_successful": "partially_successful",
-                  "not_held": "not_held", "rejected": "refused"}
 
 
 def _final_answer_from_site_label(thread: Thread) -> None:
     """The last answer's outcome, when its words say nothing, is what the requester labelled
     the thread on the site (its final state), as the .json's calculated_state is per message."""
-    label = _SITE_OUTCOMES.get(thread.site_status or "")
-    answers = [m for m in thread.messages if m.direction == INCOMING and m.kind in ("response", "internal_review_response")]
+    label = STATE_OUTCOME.get(thread.site_status or "")
+    answers = [m for m in thread.messages if m.direction == INCOMING and m.kind in ANSWER_KINDS]
     if label is None or not answers:
         return
     last = answers[-1]

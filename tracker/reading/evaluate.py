@@ -32,8 +32,9 @@ from pathlib import Path
 
 from scrapers.alaveteli import parse_request_page
 from scrapers.mailbox import read_email
-from tracker.reading.classify import INCOMING_KINDS, OUTGOING_KINDS, MessageContext, classify_message, classify_thread
+from tracker.reading.classify import MessageContext, classify_message, classify_thread
 from tracker.model import INCOMING, Attachment, Message, Site, Thread
+from tracker.model.taxonomy import ANSWER_KINDS, AWAITING_RESPONSE_STATES, KINDS
 from tracker.reading.status import infer_status
 
 __all__ = [
@@ -44,14 +45,12 @@ __all__ = [
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 DEFAULT_GOLD = GOLD_DIR / "gold.jsonl"
 FIXTURES_PREFIX = "fixtures/"
-KINDS = OUTGOING_KINDS + INCOMING_KINDS
 _SHORT = {
     "request": "req", "follow_up": "fup", "clarification": "clar", "internal_review_request": "irq",
     "withdrawal": "wdr", "acknowledgement": "ack", "auto_reply": "auto", "clarification_request": "clrq",
     "fees_notice": "fee", "extension_notice": "ext", "delay_notice": "dly", "response": "resp",
     "internal_review_response": "irr", "other": "oth",
 }
-_OPEN_STATES = {"waiting_response", "waiting_response_overdue", "waiting_response_very_overdue"}
 
 
 @dataclass
@@ -135,7 +134,7 @@ class Report:
     def outcome_pairs(self) -> list[tuple[str, str | None]]:
         return [
             (p.expected["outcome"], p.outcome) for p in self.predictions
-            if p.expected.get("outcome") and p.expected.get("kind") in ("response", "internal_review_response")
+            if p.expected.get("outcome") and p.expected.get("kind") in ANSWER_KINDS
         ]
 
     @property
@@ -195,7 +194,7 @@ class Report:
             e = p.expected
             if "kind" in e and e["kind"] != p.kind:
                 lines.append(f"{p.item_id}: kind {p.kind} (expected {e['kind']})")
-            if e.get("outcome") and e.get("kind") in ("response", "internal_review_response") and e["outcome"] != p.outcome:
+            if e.get("outcome") and e.get("kind") in ANSWER_KINDS and e["outcome"] != p.outcome:
                 lines.append(f"{p.item_id}: outcome {p.outcome} (expected {e['outcome']})")
             if "exemptions" in e and set(e["exemptions"]) != set(p.exemptions):
                 lines.append(f"{p.item_id}: exemptions {sorted(p.exemptions)} (expected {sorted(e['exemptions'])})")
@@ -213,8 +212,8 @@ def _ratio(part: int, whole: int) -> float:
 
 def _same_status(label: str, ours: str) -> bool:
     """The site's overdue variants are waiting_response with a calendar on top."""
-    if label in _OPEN_STATES:
-        return ours in _OPEN_STATES
+    if label in AWAITING_RESPONSE_STATES:
+        return ours in AWAITING_RESPONSE_STATES
     return label == ours
 
 

@@ -16,17 +16,10 @@ import re
 
 from tracker.reading.hygiene import BOUNCE, reading_text
 from tracker.model import INCOMING, OUTGOING, Message, Thread
+from tracker.model.taxonomy import DECIDED_STATES, RESPONSE_OUTCOME_STATE, REVIEW_OUTCOME_STATE
 
-__all__ = ["FINAL_STATES", "infer_status"]
+__all__ = ["infer_status"]
 
-FINAL_STATES = frozenset({"successful", "partially_successful", "not_held", "rejected"})
-_RESPONSE_STATE = {
-    "successful": "successful",
-    "partially_successful": "partially_successful",
-    "not_held": "not_held",
-    "refused": "rejected",
-}
-_REVIEW_STATE = {"overturned": "successful", "partially_overturned": "partially_successful"}
 _CHASE = re.compile(
     r"yet to receive|still (?:waiting|awaiting)|have (?:still )?not (?:yet )?(?:received|had|heard)|(?:not|n't) (?:yet )?(?:responded|replied|answered)"
     r"|when (?:can|may|will|could|should) i expect|please (?:can you )?(?:provide|send) (?:me )?(?:a|the|your) (?:response|reply|answer)",
@@ -50,31 +43,31 @@ def infer_status(thread: Thread) -> str:
             if kind == "withdrawal":
                 return "user_withdrawn"
             if kind == "internal_review_request":
-                settled = status if status in FINAL_STATES else settled
+                settled = status if status in DECIDED_STATES else settled
                 status = "internal_review"
             elif kind == "clarification" and status == "waiting_clarification":
                 status = "waiting_response"
-            elif kind == "follow_up" and status in FINAL_STATES and _CHASE.search(reading_text(message.body_text)):
+            elif kind == "follow_up" and status in DECIDED_STATES and _CHASE.search(reading_text(message.body_text)):
                 status = "waiting_response"
             continue
         if message.direction != INCOMING:
             continue
         if _is_bounce(message):
-            bounced = status not in FINAL_STATES
+            bounced = status not in DECIDED_STATES
             continue
         if kind == "auto_reply":
             continue
         bounced = False
-        if kind == "response" and message.outcome in _RESPONSE_STATE:
-            status = _RESPONSE_STATE[message.outcome]
+        if kind == "response" and message.outcome in RESPONSE_OUTCOME_STATE:
+            status = RESPONSE_OUTCOME_STATE[message.outcome]
         elif kind == "internal_review_response":
-            if message.outcome in _REVIEW_STATE:
-                status = _REVIEW_STATE[message.outcome]
+            if message.outcome in REVIEW_OUTCOME_STATE and message.outcome != "upheld":
+                status = REVIEW_OUTCOME_STATE[message.outcome]
             else:
-                status = settled or (status if status in FINAL_STATES else "rejected")
-        elif kind == "clarification_request" and status not in FINAL_STATES:
+                status = settled or (status if status in DECIDED_STATES else "rejected")
+        elif kind == "clarification_request" and status not in DECIDED_STATES:
             status = "waiting_clarification"
-        elif kind == "other" and status not in FINAL_STATES and status != "internal_review" and _POSTAL.search(message.body_text or ""):
+        elif kind == "other" and status not in DECIDED_STATES and status != "internal_review" and _POSTAL.search(message.body_text or ""):
             status = "gone_postal"
     if bounced:
         return "error_message"

@@ -22,6 +22,8 @@ class PartialIndex:
     columns: tuple[str, ...]
     where: str
 
+from tracker.model import taxonomy
+
 
 @dataclass(frozen=True)
 class Table:
@@ -42,11 +44,13 @@ class Reference:
 
     Rows are matched by the table's primary key: a missing one is inserted, a differing one
     corrected; rows the reference does not list (e.g. an exemption first seen in a letter,
-    stored as kind 'unknown') are left alone.
+    stored as kind 'unknown') are left alone, unless the reference is ``complete`` (a vocabulary:
+    a name it no longer lists is removed).
     """
 
     table: str
     rows: Callable[[], Iterable[dict[str, Any]]]
+    complete: bool = False
 
 
 TABLES: tuple[Table, ...] = (
@@ -266,6 +270,25 @@ TABLES: tuple[Table, ...] = (
         {"sha256": str, "encoding": str, "body": bytes},
         pk="sha256",
     ),
+    # The vocabulary of tracker.model.taxonomy as reference tables (rows in VOCABULARY_ROWS, kept
+    # equal to the module by tracker.store.sync), so that the views and canned queries select
+    # states by what they mean instead of typing lists of names out.
+    Table(
+        "states",
+        {
+            "state": str,
+            "label": str,
+            "base_state": str,
+            "open": int,
+            "closed": int,
+            "inactive": int,
+            "decided": int,
+            "outcome": str,
+        },
+        pk="state",
+    ),
+    Table("kinds", {"kind": str, "direction": str, "label": str}, pk="kind"),
+    Table("outcomes", {"outcome": str, "kind": str, "label": str, "state": str}, pk="outcome"),
     # Summaries: copies of the authority_response_times, response_time_bands and
     # exemption_usage views, kept by tracker.store.summaries.refresh so that the league table, the
     # canned queries and the charts answer at once on a large database.
@@ -328,10 +351,6 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
-# Reference tables and their rows, kept equal to the data bundled with the package.
-REFERENCES: tuple[Reference, ...] = (
-    Reference("exemptions", exemption_rows),
-)
 
 # Tables that hold bookkeeping or raw bytes, hidden in Datasette.
 INTERNAL_TABLES = ("fetch_bodies",)
@@ -342,15 +361,43 @@ INTERNAL_TABLES = ("fetch_bodies",)
 # refreshed by tracker.store.summaries (the daily job and `serve`), which the league table and the
 # dashboard read.
 
-# A request in one of these states has no response to wait for, and in the inactive ones no
-# internal review either: the same lists as tracker.bot.late, so the views agree with the flags.
-CLOSED_STATUSES = (
-    "successful", "partially_successful", "not_held", "rejected", "user_withdrawn", "gone_postal",
-    "error_message", "not_foi", "vexatious", "waiting_clarification",
+# The rows of the vocabulary tables. A request in a closed state has no response to wait for,
+# and in an inactive one no internal review either: the views read these flags, the late check
+# the same sets (tracker.model.taxonomy), so the views agree with the flags.
+VOCABULARY_ROWS: dict[str, list[dict[str, str | int | None]]] = {
+    "states": [
+        {
+            "state": state,
+            "label": label,
+            "base_state": taxonomy.base_state(state),
+            "open": int(state in taxonomy.OPEN_STATES),
+            "closed": int(state in taxonomy.CLOSED_STATES),
+            "inactive": int(state in taxonomy.INACTIVE_STATES),
+            "decided": int(state in taxonomy.DECIDED_STATES),
+            "outcome": taxonomy.STATE_OUTCOME.get(state),
+        }
+        for state, label in taxonomy.STATE_LABELS.items()
+    ],
+    "kinds": [
+        {"kind": kind, "direction": taxonomy.KIND_DIRECTION[kind], "label": label}
+        for kind, label in taxonomy.KIND_LABELS.items()
+    ],
+    "outcomes": [
+        {
+            "outcome": outcome,
+            "kind": taxonomy.OUTCOME_KIND[outcome],
+            "label": label,
+            "state": taxonomy.OUTCOME_STATE[outcome],
+        }
+        for outcome, label in taxonomy.OUTCOME_LABELS.items()
+    ],
+}
+# Reference tables and their rows, kept equal to the data bundled with the package
+# (tracker.store.sync writes only the difference).
+REFERENCES: tuple[Reference, ...] = (
+    Reference("exemptions", exemption_rows),
+    *(Reference(name, lambda rows=rows: rows, complete=True) for name, rows in VOCABULARY_ROWS.items()),
 )
-INACTIVE_STATUSES = ("user_withdrawn", "gone_postal", "error_message", "not_foi", "vexatious")
-# Request statuses that record the outcome of a request.
-DECIDED_STATUSES = ("successful", "partially_successful", "not_held", "rejected")
 # Bands of working days to the first substantive response: (order, label, lowest, highest).
 RESPONSE_TIME_BANDS: tuple[tuple[int, str, int | None, int | None], ...] = (
     (1, "<=5", None, 5),
@@ -360,10 +407,6 @@ RESPONSE_TIME_BANDS: tuple[tuple[int, str, int | None, int | None], ...] = (
     (5, "<=40", 21, 40),
     (6, ">40", 41, None),
 )
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def _band_case(column: str) -> str:
@@ -385,7 +428,7 @@ def _bands_values() -> str:
 
 
 VIEWS: dict[str, str] = {
-    "late_requests": f"""
+    "late_requests": """
 select
   r.id as request_id, r.title, r.url, r.authority_id, a.name as authority,
   r.user_id, u.name as requester, r.regime, r.status, r.site_status,
@@ -406,7 +449,7 @@ left join authorities a on a.id = r.authority_id
 left join users u on u.id = r.user_id
 where r.first_response_at is null
   and r.due_date < date('now')
-  and coalesce(r.status, '') not in ({_sql_list(CLOSED_STATUSES)})
+  and coalesce(r.status, '') not in (select state from states where closed)
 union all
 select
   r.id, r.title, r.url, r.authority_id, a.name, r.user_id, u.name, r.regime, r.status,
@@ -430,9 +473,9 @@ left join users u on u.id = r.user_id
 where r.review_requested_at is not null
   and r.review_responded_at is null
   and r.review_due_date < date('now')
-  and coalesce(r.status, '') not in ({_sql_list(INACTIVE_STATUSES)})
+  and coalesce(r.status, '') not in (select state from states where inactive)
 """,
-    "authority_response_times": f"""
+    "authority_response_times": """
 with ranked as (
   select
     authority_id, working_days_to_response as days,
@@ -457,7 +500,7 @@ counts as (
     avg(working_days_to_response) as mean,
     sum(answered_on_time) as on_time,
     count(answered_on_time) as on_time_known,
-    sum(status in ({_sql_list(DECIDED_STATUSES)})) as decided,
+    sum(status in (select state from states where decided)) as decided,
     sum(status = 'successful') as successful,
     sum(status = 'partially_successful') as partially_successful,
     sum(status = 'not_held') as not_held,

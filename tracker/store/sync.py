@@ -131,12 +131,16 @@ def _reference_changes(db: sqlite_utils.Database, reference: Reference) -> list[
         differ = {column: value for column, value in row.items() if stored[key].get(column) != value}
         if differ:
             corrections.append((key, differ))
-    if not missing and not corrections:
+    listed = {tuple(row[column] for column in pk) for row in reference.rows()}
+    stale = [key for key in stored if key not in listed] if reference.complete else []
+    if not missing and not corrections and not stale:
         return []
 
     def apply(db: sqlite_utils.Database) -> None:
         db[reference.table].insert_all(missing)
         for key, differ in corrections:
             db[reference.table].update(key if len(key) > 1 else key[0], differ)
+        for key in stale:
+            db[reference.table].delete(key if len(key) > 1 else key[0])
 
-    return [Change(f"{len(missing) + len(corrections)} row(s) of {reference.table}", apply)]
+    return [Change(f"{len(missing) + len(corrections) + len(stale)} row(s) of {reference.table}", apply)]

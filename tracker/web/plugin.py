@@ -21,15 +21,11 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 
 from tracker.deadlines import DEFAULT_REGIME, Calendar, UnknownRegime, calendar_for
+from tracker.model.taxonomy import CLOSED_STATES, CLOSED_WITHOUT_ANSWER
 from tracker.model.times import LONDON, instant_or_none, london_day, london_today
-from tracker.store.schema import CLOSED_STATUSES, VIEWS
+from tracker.store.schema import VIEWS
 
 PLUGIN_NAME = "foi-tracker"
-CLOSED_WITHOUT_ANSWER = {
-    "user_withdrawn": "withdrawn by the requester",
-    "gone_postal": "continued by post",
-    "error_message": "the request could not be delivered",
-}
 
 
 # ------------------------------------------------------------------------------ quoted text
@@ -220,7 +216,7 @@ def deadline_line(request: dict[str, Any], today: date) -> dict[str, Any]:
         line.update(state="closed", verdict=f"closed: {CLOSED_WITHOUT_ANSWER[status]}")
     elif status == "waiting_clarification":
         line.update(state="paused", verdict="waiting for the requester's clarification (the clock restarts)")
-    elif status in CLOSED_STATUSES:
+    elif status in CLOSED_STATES:
         line.update(state="closed", verdict=f"closed: {status.replace('_', ' ')}")
     elif due and today > due:
         overdue = calendar.working_days_between(due, today)
