@@ -11,24 +11,17 @@ from bs4 import BeautifulSoup
 
 from scrapers.alaveteli.errors import NotARequestPage, PageError
 from scrapers.alaveteli.markup import class_names, squash
-from scrapers.alaveteli.request_json import event_fields
+from scrapers.alaveteli.request_json import EventFields, event_fields
 from scrapers.alaveteli.values import decode_page, json_int, json_str, normalise_instant
 
 
 @dataclass
-class FeedEvent:
+class FeedEvent(EventFields):
     """One event of a feed. JSON feeds name the request's slug; Atom feeds only its title."""
 
-    event_id: int | None
-    event_type: str | None
-    created_at: str | None
-    request_title: str | None
+    event_id: int | None = None
+    request_title: str | None = None
     request_slug: str | None = None
-    calculated_state: str | None = None
-    display_status: str | None = None
-    incoming_message_id: int | None = None
-    outgoing_message_id: int | None = None
-    comment_id: int | None = None
     event_url: str | None = None
     authority_url_name: str | None = None
     user_url_name: str | None = None

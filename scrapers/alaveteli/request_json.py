@@ -14,18 +14,24 @@ from tracker.model import Authority, User
 
 
 @dataclass
-class RequestEvent:
-    """One entry of ``info_request_events`` in ``/request/<slug>.json``."""
+class EventFields:
+    """The fields an event has in a request's ``.json`` and in a JSON feed alike (``event_fields``)."""
 
-    id: int | None
-    event_type: str | None
-    created_at: str | None
-    described_state: str | None
-    calculated_state: str | None
+    event_type: str | None = None
+    created_at: str | None = None
+    calculated_state: str | None = None
+    display_status: str | None = None
     incoming_message_id: int | None = None
     outgoing_message_id: int | None = None
     comment_id: int | None = None
-    display_status: str | None = None
+
+
+@dataclass
+class RequestEvent(EventFields):
+    """One entry of ``info_request_events`` in ``/request/<slug>.json``."""
+
+    id: int | None = None
+    described_state: str | None = None
 
 
 @dataclass

@@ -76,10 +76,7 @@ OUTGOING_KINDS: tuple[str, ...] = tuple(_OUTGOING_KIND_LABELS)
 INCOMING_KINDS: tuple[str, ...] = tuple(_INCOMING_KIND_LABELS)
 KINDS: tuple[str, ...] = OUTGOING_KINDS + INCOMING_KINDS
 KIND_LABELS: dict[str, str] = {**_OUTGOING_KIND_LABELS, **_INCOMING_KIND_LABELS}
-KIND_DIRECTION: dict[str, str] = {
-    **{kind: OUTGOING for kind in OUTGOING_KINDS},
-    **{kind: INCOMING for kind in INCOMING_KINDS},
-}
+KIND_DIRECTION: dict[str, str] = {kind: OUTGOING if kind in OUTGOING_KINDS else INCOMING for kind in KINDS}
 
 # The answers: the kinds that carry an outcome.
 ANSWER_KINDS: tuple[str, ...] = ("response", "internal_review_response")
@@ -114,8 +111,7 @@ OUTCOMES: tuple[str, ...] = RESPONSE_OUTCOMES + REVIEW_OUTCOMES
 OUTCOME_STATE: dict[str, str] = {**RESPONSE_OUTCOME_STATE, **REVIEW_OUTCOME_STATE}
 # The kind of message each outcome belongs to.
 OUTCOME_KIND: dict[str, str] = {
-    **{outcome: "response" for outcome in RESPONSE_OUTCOMES},
-    **{outcome: "internal_review_response" for outcome in REVIEW_OUTCOMES},
+    outcome: "response" if outcome in RESPONSE_OUTCOMES else "internal_review_response" for outcome in OUTCOMES
 }
 OUTCOME_LABELS: dict[str, str] = {
     "successful": "Successful",

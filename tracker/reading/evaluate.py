@@ -154,25 +154,14 @@ class Report:
             fn += len(expected - got)
         return tp, fp, fn
 
-    @property
-    def exemption_precision(self) -> float:
-        tp, fp, _ = self._set_scores("exemptions")
-        return _ratio(tp, tp + fp)
+    def _precision_recall(self, key: str) -> tuple[float, float]:
+        tp, fp, fn = self._set_scores(key)
+        return _ratio(tp, tp + fp), _ratio(tp, tp + fn)
 
-    @property
-    def exemption_recall(self) -> float:
-        tp, _, fn = self._set_scores("exemptions")
-        return _ratio(tp, tp + fn)
-
-    @property
-    def reference_precision(self) -> float:
-        tp, fp, _ = self._set_scores("references")
-        return _ratio(tp, tp + fp)
-
-    @property
-    def reference_recall(self) -> float:
-        tp, _, fn = self._set_scores("references")
-        return _ratio(tp, tp + fn)
+    exemption_precision = property(lambda self: self._precision_recall("exemptions")[0])
+    exemption_recall = property(lambda self: self._precision_recall("exemptions")[1])
+    reference_precision = property(lambda self: self._precision_recall("references")[0])
+    reference_recall = property(lambda self: self._precision_recall("references")[1])
 
     # statuses ---------------------------------------------------------------------------
     def site_labelled(self) -> list[dict]:
