@@ -52,31 +52,29 @@ __all__ = [
 
 # ------------------------------------------------------------------------------ message kinds
 
-# What the requester writes, in the order a thread meets them.
-_OUTGOING_KIND_LABELS = {
-    "request": "Request",
-    "follow_up": "Follow-up",
-    "clarification": "Clarification",
-    "internal_review_request": "Internal review request",
-    "withdrawal": "Withdrawal",
-}
-# What the authority (or its mail system) writes.
-_INCOMING_KIND_LABELS = {
-    "acknowledgement": "Acknowledgement",
-    "auto_reply": "Automatic reply",
-    "clarification_request": "Clarification request",
-    "fees_notice": "Fees notice",
-    "extension_notice": "Extension notice",
-    "delay_notice": "Delay notice",
-    "response": "Response",
-    "internal_review_response": "Internal review response",
-    "other": "Other",
-}
-OUTGOING_KINDS: tuple[str, ...] = tuple(_OUTGOING_KIND_LABELS)
-INCOMING_KINDS: tuple[str, ...] = tuple(_INCOMING_KIND_LABELS)
-KINDS: tuple[str, ...] = OUTGOING_KINDS + INCOMING_KINDS
-KIND_LABELS: dict[str, str] = {**_OUTGOING_KIND_LABELS, **_INCOMING_KIND_LABELS}
-KIND_DIRECTION: dict[str, str] = {kind: OUTGOING if kind in OUTGOING_KINDS else INCOMING for kind in KINDS}
+# Every kind: who writes it and its label. The requester's first, in the order a thread meets
+# them; then the authority's (or its mail system's).
+_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("request", OUTGOING, "Request"),
+    ("follow_up", OUTGOING, "Follow-up"),
+    ("clarification", OUTGOING, "Clarification"),
+    ("internal_review_request", OUTGOING, "Internal review request"),
+    ("withdrawal", OUTGOING, "Withdrawal"),
+    ("acknowledgement", INCOMING, "Acknowledgement"),
+    ("auto_reply", INCOMING, "Automatic reply"),
+    ("clarification_request", INCOMING, "Clarification request"),
+    ("fees_notice", INCOMING, "Fees notice"),
+    ("extension_notice", INCOMING, "Extension notice"),
+    ("delay_notice", INCOMING, "Delay notice"),
+    ("response", INCOMING, "Response"),
+    ("internal_review_response", INCOMING, "Internal review response"),
+    ("other", INCOMING, "Other"),
+)
+KINDS: tuple[str, ...] = tuple(kind for kind, _, _ in _KINDS)
+KIND_DIRECTION: dict[str, str] = {kind: direction for kind, direction, _ in _KINDS}
+KIND_LABELS: dict[str, str] = {kind: label for kind, _, label in _KINDS}
+OUTGOING_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if KIND_DIRECTION[kind] == OUTGOING)
+INCOMING_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if KIND_DIRECTION[kind] == INCOMING)
 
 # The answers: the kinds that carry an outcome.
 ANSWER_KINDS: tuple[str, ...] = ("response", "internal_review_response")
@@ -91,37 +89,27 @@ CLOCK_KINDS: tuple[str, ...] = (
 
 # ------------------------------------------------------------------------------ outcomes
 
-# The outcome of a response, and the state a requester picks after reading it.
-RESPONSE_OUTCOME_STATE: dict[str, str] = {
-    "successful": "successful",
-    "partially_successful": "partially_successful",
-    "not_held": "not_held",
-    "refused": "rejected",  # "refused" in the law and on the site's pages, "rejected" in its data
-}
-# The outcome of an internal review, and the state it leads to. An upheld review keeps the
-# outcome under review (tracker.reading.status); "rejected" is its state when that is unknown.
-REVIEW_OUTCOME_STATE: dict[str, str] = {
-    "upheld": "rejected",
-    "overturned": "successful",
-    "partially_overturned": "partially_successful",
-}
-RESPONSE_OUTCOMES: tuple[str, ...] = tuple(RESPONSE_OUTCOME_STATE)
-REVIEW_OUTCOMES: tuple[str, ...] = tuple(REVIEW_OUTCOME_STATE)
-OUTCOMES: tuple[str, ...] = RESPONSE_OUTCOMES + REVIEW_OUTCOMES
-OUTCOME_STATE: dict[str, str] = {**RESPONSE_OUTCOME_STATE, **REVIEW_OUTCOME_STATE}
-# The kind of message each outcome belongs to.
-OUTCOME_KIND: dict[str, str] = {
-    outcome: "response" if outcome in RESPONSE_OUTCOMES else "internal_review_response" for outcome in OUTCOMES
-}
-OUTCOME_LABELS: dict[str, str] = {
-    "successful": "Successful",
-    "partially_successful": "Partially successful",
-    "not_held": "Information not held",
-    "refused": "Refused",
-    "upheld": "Upheld",
-    "overturned": "Overturned",
-    "partially_overturned": "Partially overturned",
-}
+# Every outcome: the answer it belongs to, the state a requester picks after reading it, and its
+# label. "refused" in the law and on the site's pages is "rejected" in its data. An upheld review
+# keeps the outcome under review (tracker.reading.status); "rejected" is its state when that is
+# unknown.
+_OUTCOMES: tuple[tuple[str, str, str, str], ...] = (
+    ("successful", "response", "successful", "Successful"),
+    ("partially_successful", "response", "partially_successful", "Partially successful"),
+    ("not_held", "response", "not_held", "Information not held"),
+    ("refused", "response", "rejected", "Refused"),
+    ("upheld", "internal_review_response", "rejected", "Upheld"),
+    ("overturned", "internal_review_response", "successful", "Overturned"),
+    ("partially_overturned", "internal_review_response", "partially_successful", "Partially overturned"),
+)
+OUTCOMES: tuple[str, ...] = tuple(outcome for outcome, *_ in _OUTCOMES)
+OUTCOME_KIND: dict[str, str] = {outcome: kind for outcome, kind, _, _ in _OUTCOMES}
+OUTCOME_STATE: dict[str, str] = {outcome: state for outcome, _, state, _ in _OUTCOMES}
+OUTCOME_LABELS: dict[str, str] = {outcome: label for outcome, _, _, label in _OUTCOMES}
+RESPONSE_OUTCOMES: tuple[str, ...] = tuple(o for o in OUTCOMES if OUTCOME_KIND[o] == "response")
+REVIEW_OUTCOMES: tuple[str, ...] = tuple(o for o in OUTCOMES if OUTCOME_KIND[o] == "internal_review_response")
+RESPONSE_OUTCOME_STATE: dict[str, str] = {outcome: OUTCOME_STATE[outcome] for outcome in RESPONSE_OUTCOMES}
+REVIEW_OUTCOME_STATE: dict[str, str] = {outcome: OUTCOME_STATE[outcome] for outcome in REVIEW_OUTCOMES}
 
 # ------------------------------------------------------------------------------ request states
 

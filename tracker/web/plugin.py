@@ -233,21 +233,25 @@ def deadline_line(request: dict[str, Any], today: date) -> dict[str, Any]:
 
 @dataclass
 class ThreadItem:
-    """One entry of the timeline: a message or an annotation."""
+    """One entry of the timeline: a message or an annotation.
+
+    Its row's columns (id, author, kind, outcome, hidden_at ...) read as attributes, so the
+    template names them as the database does; a column the row lacks is undefined there.
+    """
 
     kind_of_item: str  # message | annotation
-    id: str
+    row: dict[str, Any]
     at: str | None
-    direction: str | None = None
-    author: str | None = None
-    subject: str | None = None
-    kind: str | None = None
-    outcome: str | None = None
-    hidden_at: str | None = None
     segments: list[Segment] = field(default_factory=list)
     exemptions: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[dict[str, Any]] = field(default_factory=list)
     milestone: str | None = None
+
+    def __getattr__(self, column: str) -> Any:
+        try:
+            return self.__dict__["row"][column]
+        except KeyError:
+            raise AttributeError(column) from None
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -293,17 +297,14 @@ def load_thread(conn: sqlite3.Connection, request_id: str, today: date) -> dict[
     items: list[ThreadItem] = []
     for message in messages:
         items.append(ThreadItem(
-            "message", message["id"], message["sent_at"],
-            direction=message["direction"], author=message["author"], subject=message["subject"],
-            kind=message["kind"], outcome=message["outcome"], hidden_at=message["hidden_at"],
+            "message", message, message["sent_at"],
             segments=fold(message["body_text"]),
             exemptions=[c for c in citations if c["message_id"] == message["id"]],
             attachments=[f for f in files if f["message_id"] == message["id"]],
             milestone=milestones.get((message["direction"], message["sent_at"])) if message["sent_at"] else None,
         ))
     for note in notes:
-        item = ThreadItem("annotation", note["id"], note["created_at"],
-                          author=note["author"], hidden_at=note["hidden_at"], segments=fold(note["body_text"]))
+        item = ThreadItem("annotation", note, note["created_at"], segments=fold(note["body_text"]))
         _insert_by_time(items, item)
     return {
         "request": request,
