@@ -249,7 +249,8 @@ def _free_port() -> int:
 class SmtpSink:
     """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts, or refuses everything.
 
-    ``refuse_recipients`` are refused at RCPT TO (550), as a server refuses an unknown mailbox;
+    ``refuse_recipients`` are refused at RCPT TO (550), as a server refuses an unknown mailbox; a
+    message whose subject contains a key of ``refuse_subjects`` gets that reply after DATA;
     ``mailboxes`` keeps what each accepted recipient received.
     """
 
@@ -258,6 +259,7 @@ class SmtpSink:
         self.mailboxes: dict[str, list[email.message.EmailMessage]] = {}
         self.refuse = False
         self.refuse_recipients: set[str] = set()
+        self.refuse_subjects: dict[str, str] = {}
         self.port = _free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -271,6 +273,9 @@ class SmtpSink:
         if self.refuse:
             return "451 Requested action aborted: try again later"
         message = email.message_from_bytes(envelope.content, policy=policy.default)
+        for words, reply in self.refuse_subjects.items():
+            if words in message["Subject"]:
+                return reply
         self.messages.append(message)
         for address in envelope.rcpt_tos:
             self.mailboxes.setdefault(address, []).append(message)

@@ -243,6 +243,18 @@ def test_a_webhook_failing_for_one_flag_delivers_the_others_then_that_one_once(d
     assert [row[2:5] for row in deliveries(db)] == [(recipient, 1, 1), (recipient, 1, 0)]
 
 
+def test_a_message_the_server_closes_the_connection_on_does_not_stop_the_next(db, smtp):
+    config = Config(raw={"notify": {"channels": ["email"], "email": smtp.settings()}})
+    late.check(db, D("2024-02-07"))
+    smtp.refuse_subjects = {"Gritting": "421 4.3.0 Content filter unavailable, closing connection"}
+    first = notify.deliver(db, config, today=D("2024-02-07"))  # smtplib closes on a 421: the next reconnects
+    assert first.failures == [f"e-mail via 127.0.0.1:{smtp.port}: 421 4.3.0 Content filter unavailable, closing connection"]
+    assert first.sent == {"email": 1} and flag_ids(smtp.messages) == [2]
+    smtp.refuse_subjects = {}
+    assert notify.deliver(db, config, today=D("2024-02-08")).sent == {"email": 1}
+    assert flag_ids(smtp.messages) == [1, 2] and all(notified(db))
+
+
 @dataclass
 class BreaksOn(notify.StdoutChannel):
     """stdout, except that the message of flag ``breaks_on`` breaks the channel (as a connection
