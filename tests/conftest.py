@@ -20,6 +20,7 @@ import json
 import re
 import socket
 import threading
+import time
 from datetime import date
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -246,18 +247,38 @@ def _free_port() -> int:
 
 
 class SmtpSink:
-    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts, or refuses everything."""
+    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepts, or refuses everything.
+
+    ``refuse_recipients`` are refused at RCPT TO (550), as a server refuses an unknown mailbox; a
+    message whose subject contains a key of ``refuse_subjects`` gets that reply after DATA;
+    ``mailboxes`` keeps what each accepted recipient received.
+    """
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.mailboxes: dict[str, list[email.message.EmailMessage]] = {}
         self.refuse = False
+        self.refuse_recipients: set[str] = set()
+        self.refuse_subjects: dict[str, str] = {}
         self.port = _free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook name
+        if address in self.refuse_recipients:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         if self.refuse:
             return "451 Requested action aborted: try again later"
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        for words, reply in self.refuse_subjects.items():
+            if words in message["Subject"]:
+                return reply
+        self.messages.append(message)
+        for address in envelope.rcpt_tos:
+            self.mailboxes.setdefault(address, []).append(message)
         return "250 Message accepted for delivery"
 
     def start(self) -> "SmtpSink":
@@ -272,19 +293,24 @@ class SmtpSink:
 
 
 class WebhookSink:
-    """An HTTP server on 127.0.0.1 that keeps the JSON POSTed to it, answering ``status``."""
+    """An HTTP server on 127.0.0.1 that keeps the JSON POSTed to it, answering ``status`` (500 to
+    the posts of the flags in ``refuse_flags``) after ``delay`` seconds."""
 
     def __init__(self):
         self.posts: list[dict] = []
         self.status = 204
+        self.refuse_flags: set[int] = set()
+        self.delay = 0.0  # seconds before each answer
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's hook name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if sink.status < 300:
-                    sink.posts.append({"content_type": self.headers.get("Content-Type"), **json.loads(body)})
-                self.send_response(sink.status)
+                post = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                status = 500 if post.get("flag_id") in sink.refuse_flags else sink.status
+                time.sleep(sink.delay)
+                if status < 300:
+                    sink.posts.append({"content_type": self.headers.get("Content-Type"), **post})
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

@@ -1,15 +1,22 @@
-"""Delivery of new flags (tracker.bot.notify) to a REAL SMTP server and a REAL webhook receiver on 127.0.0.1."""
+"""Delivery of new flags (tracker.bot.notify) to a REAL SMTP server and a REAL webhook receiver on
+127.0.0.1: once per flag and recipient, failed recipients retried, two real processes at once."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from tracker.bot import late
 from tracker.bot import notify
+from tracker.model import times
 from tracker.model.config import Config, ConfigError
+from tracker.store.db import open_db
 
 D = date.fromisoformat
 SITE = "example.org"
@@ -44,6 +51,18 @@ def db(db):
 
 def notified(db) -> list:
     return [row["notified_at"] for row in db.query("select notified_at from flags order by id")]
+
+
+def deliveries(db) -> list[tuple]:
+    """(flag, channel, recipient, delivered?, attempts, claimed?) for every notifications row."""
+    return db.execute(
+        """select flag_id, channel, recipient, delivered_at is not null, attempts, claimed_by is not null
+           from notifications order by flag_id, channel, recipient"""
+    ).fetchall()
+
+
+def flag_ids(messages) -> list[int]:
+    return sorted(int(message["X-FOI-Tracker-Flag"].split()[0]) for message in messages)
 
 
 # ------------------------------------------------------------------------------ tests
@@ -154,3 +173,173 @@ def test_bad_configuration_is_one_clear_line(section, message):
     with pytest.raises(ConfigError) as error:
         notify.channels_from_config(Config(raw={"notify": section}))
     assert message in str(error.value) and "\n" not in str(error.value)
+
+
+# ------------------------------------------------------------------------------ per recipient, once
+
+ME, GONE = "me@example.org", "gone@example.org"
+
+
+def two_recipients(smtp) -> Config:
+    return Config(raw={"notify": {"channels": ["email"], "email": {**smtp.settings(), "to": [ME, GONE]}}})
+
+
+def test_a_partially_refused_email_records_who_got_it_and_retries_only_the_refused_recipient(db, smtp):
+    config = two_recipients(smtp)
+    late.check(db, D("2024-02-07"))
+    smtp.refuse_recipients = {GONE}
+    first = notify.deliver(db, config, today=D("2024-02-07"))
+    refusal = f"e-mail to {GONE} refused by 127.0.0.1:{smtp.port}: 550 5.1.1 No such mailbox here"
+    assert first.sent == {"email": 2} and first.failures == [refusal] and first.notified == 0
+    assert flag_ids(smtp.mailboxes[ME]) == [1, 2] and GONE not in smtp.mailboxes
+    assert deliveries(db) == [(1, "email", GONE, 0, 1, 0), (1, "email", ME, 1, 0, 0),
+                              (2, "email", GONE, 0, 1, 0), (2, "email", ME, 1, 0, 0)]
+    assert db.execute("select distinct last_error from notifications where recipient = ?", [GONE]).fetchall() == [(refusal,)]
+    assert notified(db) == [None, None]  # not every recipient has them
+
+    still = notify.deliver(db, config, today=D("2024-02-08"))  # still refused: tried again, for GONE only
+    assert still.sent == {"email": 0} and still.failures == [refusal]
+    assert len(smtp.mailboxes[ME]) == 2 and len(smtp.messages) == 2
+    assert [row[4] for row in deliveries(db) if row[2] == GONE] == [2, 2]
+
+    smtp.refuse_recipients = set()
+    retried = notify.deliver(db, config, today=D("2024-02-09"))
+    assert retried.ok and retried.sent == {"email": 2} and retried.notified == 2
+    assert flag_ids(smtp.mailboxes[GONE]) == [1, 2] and flag_ids(smtp.mailboxes[ME]) == [1, 2]
+    assert [message["To"] for message in smtp.mailboxes[GONE]] == [GONE, GONE]  # the retry went to GONE alone
+    assert all(notified(db))
+    assert notify.deliver(db, config, today=D("2024-02-10")).pending == 0
+    assert len(smtp.messages) == 4
+
+
+def test_every_recipient_refused_fails_each_flag_and_stops_none(db, smtp):
+    config = two_recipients(smtp)
+    late.check(db, D("2024-02-07"))
+    smtp.refuse_recipients = {ME, GONE}  # smtplib raises SMTPRecipientsRefused
+    result = notify.deliver(db, config, today=D("2024-02-07"))
+    assert result.sent == {"email": 0} and not smtp.messages
+    assert sorted(result.failures) == [
+        f"e-mail to {address} refused by 127.0.0.1:{smtp.port}: 550 5.1.1 No such mailbox here" for address in (GONE, ME)]
+    assert [row[3:] for row in deliveries(db)] == [(0, 1, 0)] * 4  # both flags tried, for both recipients
+    smtp.refuse_recipients = {GONE}
+    assert notify.deliver(db, config, today=D("2024-02-08")).sent == {"email": 2}
+    assert flag_ids(smtp.mailboxes[ME]) == [1, 2]
+
+
+def test_a_webhook_failing_for_one_flag_delivers_the_others_then_that_one_once(db, webhook):
+    config = Config(raw={"notify": {"channels": ["webhook"], "webhook": {"url": webhook.url, "timeout": 5}}})
+    late.check(db, D("2024-02-07"))
+    webhook.refuse_flags = {1}
+    first = notify.deliver(db, config, today=D("2024-02-07"))
+    assert first.failures == [f"webhook {webhook.url}: HTTP 500"] and first.sent == {"webhook": 1}
+    assert [post["flag_id"] for post in webhook.posts] == [2]
+    assert notified(db)[0] is None and notified(db)[1] is not None
+    webhook.refuse_flags = set()
+    second = notify.deliver(db, config, today=D("2024-02-08"))
+    assert second.ok and second.sent == {"webhook": 1} and second.notified == 1
+    assert sorted(post["flag_id"] for post in webhook.posts) == [1, 2]
+    recipient = notify.WebhookChannel(webhook.url).recipients[0]
+    assert webhook.url not in recipient and recipient.startswith("http://127.0.0.1:")  # the URL may hold a secret
+    assert [row[2:5] for row in deliveries(db)] == [(recipient, 1, 1), (recipient, 1, 0)]
+
+
+def test_a_message_the_server_closes_the_connection_on_does_not_stop_the_next(db, smtp):
+    config = Config(raw={"notify": {"channels": ["email"], "email": smtp.settings()}})
+    late.check(db, D("2024-02-07"))
+    smtp.refuse_subjects = {"Gritting": "421 4.3.0 Content filter unavailable, closing connection"}
+    first = notify.deliver(db, config, today=D("2024-02-07"))  # smtplib closes on a 421: the next reconnects
+    assert first.failures == [f"e-mail via 127.0.0.1:{smtp.port}: 421 4.3.0 Content filter unavailable, closing connection"]
+    assert first.sent == {"email": 1} and flag_ids(smtp.messages) == [2]
+    smtp.refuse_subjects = {}
+    assert notify.deliver(db, config, today=D("2024-02-08")).sent == {"email": 1}
+    assert flag_ids(smtp.messages) == [1, 2] and all(notified(db))
+
+
+@dataclass
+class BreaksOn(notify.StdoutChannel):
+    """stdout, except that the message of flag ``breaks_on`` breaks the channel (as a connection
+    the server drops after one message would)."""
+
+    breaks_on: int = 0
+
+    def send(self, flag, today, recipients):
+        if flag["flag_id"] == self.breaks_on:
+            raise notify.ChannelDown("stdout: broken")
+        return super().send(flag, today, recipients)
+
+
+def test_a_message_that_breaks_its_channel_goes_after_the_others_next_time(db):
+    late.check(db, D("2024-02-07"))
+    stream = io.StringIO()
+    channel = BreaksOn(stream, breaks_on=1)  # flag 1 (Gritting routes) comes first
+    first = notify.deliver(db, Config(), today=D("2024-02-07"), channels=[channel])
+    assert first.failures == ["stdout: broken"] and first.sent == {"stdout": 0}  # the rest waits
+    second = notify.deliver(db, Config(), today=D("2024-02-08"), channels=[channel])
+    assert second.sent == {"stdout": 1} and "Pothole claims" in stream.getvalue()
+    assert notified(db)[1] is not None
+
+
+def test_a_crash_after_sending_repeats_that_message_only_and_only_once_its_claim_lapses(db, smtp, monkeypatch):
+    config = Config(raw={"notify": {"channels": ["email"], "email": smtp.settings()}})
+    late.check(db, D("2024-02-07"))
+    record = notify._record
+
+    def crash(*args):
+        raise KeyboardInterrupt("killed between handing the message over and recording it")
+
+    with times.frozen(datetime(2024, 2, 7, 6, 0, tzinfo=timezone.utc)) as clock:
+        monkeypatch.setattr(notify, "_record", crash)
+        with pytest.raises(KeyboardInterrupt):
+            notify.deliver(db, config, today=D("2024-02-07"))
+        monkeypatch.setattr(notify, "_record", record)
+        assert flag_ids(smtp.messages) == [1]
+        assert deliveries(db) == [(1, "email", ME, 0, 0, 1)]  # still claimed by the dead run
+
+        clock.step(timedelta(minutes=5))  # another run soon after leaves the claimed message alone
+        soon = notify.deliver(db, config, today=D("2024-02-07"))
+        assert soon.elsewhere == 1 and soon.sent == {"email": 1} and soon.notified == 1
+        assert flag_ids(smtp.messages) == [1, 2]
+
+        clock.step(notify.CLAIM_LIFETIME)  # the claim has lapsed: that one message goes again
+        later = notify.deliver(db, config, today=D("2024-02-07"))
+        assert later.ok and later.sent == {"email": 1} and later.notified == 1
+    assert flag_ids(smtp.messages) == [1, 1, 2]
+    assert all(notified(db))
+
+
+# ------------------------------------------------------------------------------ two real processes
+
+
+def test_two_late_notify_processes_at_once_deliver_each_message_once(demo_db, tmp_path, smtp, webhook):
+    config = tmp_path / "foi-tracker.toml"
+    config.write_text(
+        f'[notify]\nchannels = ["email", "webhook"]\n'
+        f'[notify.email]\nhost = "127.0.0.1"\nport = {smtp.port}\nfrom = "bot@example.org"\n'
+        f'to = ["{ME}", "{GONE}"]\n'
+        f'[notify.webhook]\nurl = "{webhook.url}"\ntimeout = 5\n'
+    )
+    webhook.delay = 0.05  # deliveries take a while, so that the two runs overlap
+    for trial in range(3):
+        path = tmp_path / f"trial-{trial}.db"
+        with sqlite3.connect(demo_db) as source, sqlite3.connect(path) as copy:
+            source.backup(copy)
+            copy.execute("pragma journal_mode = wal")
+        flags = [row[0] for row in sqlite3.connect(path).execute(
+            "select id from flags where cleared_on is null and notified_at is null order by id")]
+        assert len(flags) == 8
+        smtp.messages.clear(), smtp.mailboxes.clear(), webhook.posts.clear()
+        runs = [subprocess.Popen(
+            [sys.executable, "-m", "tracker", "--db", str(path), "--config", str(config),
+             "late", "--today", "2026-11-20", "--notify"],
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        ) for _ in range(2)]
+        errors = [run.communicate(timeout=120)[1] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], errors
+        assert flag_ids(smtp.mailboxes[ME]) == flags and flag_ids(smtp.mailboxes[GONE]) == flags, trial
+        assert sorted(post["flag_id"] for post in webhook.posts) == flags, trial
+        counted = [int(line.split()[1]) for error in errors for line in error.splitlines() if line.startswith("notified ")]
+        assert sum(counted) == 8, errors
+        db = open_db(path)
+        assert all(row[0] for row in db.execute("select notified_at from flags where id in (%s)" % ",".join(map(str, flags))))
+        assert db.execute("select count(*) from notifications where delivered_at is null or claimed_by is not null"
+                          ).fetchone()[0] == 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import shutil
 import sqlite3
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,10 @@ from click.testing import CliRunner
 from datasette.utils import tilde_encode
 from sqlite_utils import Migrations
 
+from tracker.bot import notify
+from tracker.bot.late import check as late_check
 from tracker.cli import cli
+from tracker.model.config import Config
 from tracker.model import Citation, Message, Site, Thread
 from tracker.store import db as database
 from tracker.store import sync
@@ -167,6 +172,46 @@ def test_opening_restores_only_what_differs_from_the_declarations(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# notifications kept per channel only, before recipients
+
+
+def test_notifications_kept_per_channel_become_rows_for_every_recipient(tmp_path):
+    """What an e-mail channel accepted before recipients were kept is not sent again to anyone."""
+    path = tmp_path / "before.db"
+    db = open_db(path)
+    db["sites"].insert({"id": HOST, "base_url": f"https://{HOST}", "regime": "foia"})
+    for slug in ("potholes", "gritting"):
+        db["requests"].insert({
+            "id": f"{HOST}/request/{slug}", "site_id": HOST, "url": f"https://{HOST}/request/{slug}",
+            "title": slug, "status": "waiting_response", "regime": "foia",
+            "sent_at": "2024-01-08T10:00:00+00:00", "due_date": "2024-02-05",
+        })
+    late_check(db, date(2024, 2, 7))
+    with db.conn:  # the table as the code before this migration declared and filled it
+        db.execute("drop table notifications")
+        db.execute("create table notifications (flag_id integer references flags(id), channel text,"
+                   " delivered_at text, primary key (flag_id, channel))")
+        db.execute("insert into notifications values (1, 'email', '2024-02-07T06:00:00+00:00')")
+        db.execute("delete from _sqlite_migrations where name = 'notifications_per_recipient'")
+    db.close()
+
+    db = open_db(path)
+    assert MIGRATIONS.pending(db) == [] and sync.changes(db) == []
+    assert db["notifications"].pks == ["flag_id", "channel", "recipient"]
+    assert list(db.query("select flag_id, channel, recipient, delivered_at from notifications")) == [
+        {"flag_id": 1, "channel": "email", "recipient": "*", "delivered_at": "2024-02-07T06:00:00+00:00"}]
+    stream = io.StringIO()
+    channels = [notify.EmailChannel("127.0.0.1", "bot@example.org", ["a@example.org", "b@example.org"], port=9),
+                notify.StdoutChannel(stream)]
+    result = notify.deliver(db, Config(), today=date(2024, 2, 7), channels=channels)
+    assert len(result.failures) == 1 and result.failures[0].startswith("e-mail via 127.0.0.1:9: ")
+    assert db.execute("select flag_id, recipient from notifications where last_error is not null").fetchall() == [
+        (2, "a@example.org"), (2, "b@example.org")]  # flag 2 only: flag 1 was done
+    assert result.sent == {"email": 0, "stdout": 2} and result.notified == 1
+    assert db.execute("select id from flags where notified_at is not null").fetchall() == [(1,)]
+
+
+# ---------------------------------------------------------------------------------------------
 # A database made by 0.1.0
 
 
@@ -184,6 +229,7 @@ def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_
     db = open_db(old_db)
     assert [migration.name for migration in MIGRATIONS.applied(db)] == [
         "rename_flags_working_days_overdue",
+        "notifications_per_recipient",  # nothing to do: 0.1.0 had no notifications table
     ]
     assert MIGRATIONS.pending(db) == [] and sync.changes(db) == []
     assert "working_days_overdue" not in db["flags"].columns_dict

@@ -128,8 +128,9 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
         return
     for failure in result.delivery.failures:
         click.echo(f"error: {failure}", err=True)
-    click.echo(f"notified {result.delivery.notified} new flag(s) on {', '.join(c.name for c in channels) or 'no channel'}",
-               err=True)
+    elsewhere = f"; {result.delivery.elsewhere} message(s) left to another run sending them" if result.delivery.elsewhere else ""
+    click.echo(f"notified {result.delivery.notified} new flag(s) on {', '.join(c.name for c in channels) or 'no channel'}"
+               f"{elsewhere}", err=True)
     if not result.ok:
         sys.exit(1)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
@@ -73,6 +74,29 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
         raise
     db.conn.commit()
     return done
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock as it begins (``BEGIN IMMEDIATE``).
+
+    ``db.atomic()`` begins a deferred transaction: one that reads before it writes is refused the
+    write lock at once when another process holds it (SQLite cannot wait there without risking a
+    deadlock). Taking the lock first lets the busy timeout of ``open_db`` apply: a second process
+    waits its turn instead of failing with "database is locked". Inside a transaction already
+    begun it is a savepoint of that transaction.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("begin immediate")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def _is_memory(db: sqlite_utils.Database) -> bool:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from tracker.store.schema import EVERY_RECIPIENT
+
 MIGRATIONS = Migrations("foi-tracker")
 
 
@@ -30,3 +32,15 @@ def _rename_column(db: sqlite_utils.Database, table: str, old: str, new: str) ->
 def rename_flags_working_days_overdue(db: sqlite_utils.Database) -> None:
     """flags.working_days_overdue becomes working_days_late: one name for lateness (issue 15)."""
     _rename_column(db, "flags", "working_days_overdue", "working_days_late")
+
+
+@MIGRATIONS()
+def notifications_per_recipient(db: sqlite_utils.Database) -> None:
+    """notifications is kept per recipient: the key (flag_id, channel) becomes (flag_id, channel,
+    recipient) (issue 11). A row from before said that the channel accepted the flag for all of
+    its recipients; it keeps that meaning with the recipient EVERY_RECIPIENT."""
+    table = db["notifications"]
+    if table.exists() and "recipient" not in table.columns_dict:
+        table.add_column("recipient", str)
+        db.execute("update notifications set recipient = ?", [EVERY_RECIPIENT])
+        table.transform(pk=("flag_id", "channel", "recipient"), not_null={"recipient"})

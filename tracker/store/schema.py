@@ -225,11 +225,23 @@ TABLES: tuple[Table, ...] = (
         foreign_keys=(("request_id", "requests", "id"),),
         indexes=(("request_id", "flag"), ("raised_on",), ("cleared_on",)),
     ),
+    # One row per flag, channel and recipient (tracker.bot.notify): claimed by one run while it
+    # sends, then delivered, or failed and retried by a later run.
     Table(
         "notifications",
-        {"flag_id": int, "channel": str, "delivered_at": str},
-        pk=("flag_id", "channel"),
+        {
+            "flag_id": int,
+            "channel": str,
+            "recipient": str,
+            "delivered_at": str,
+            "claimed_by": str,
+            "claimed_until": str,
+            "attempts": int,
+            "last_error": str,
+        },
+        pk=("flag_id", "channel", "recipient"),
         foreign_keys=(("flag_id", "flags", "id"),),
+        not_null=frozenset({"recipient"}),
     ),
     Table(
         "follows",
@@ -350,6 +362,10 @@ TABLES: tuple[Table, ...] = (
 )
 
 TABLES_BY_NAME = {table.name: table for table in TABLES}
+
+# notifications.recipient of a row written before deliveries were kept per recipient: the channel
+# accepted the flag for every recipient it had then (migration notifications_per_recipient).
+EVERY_RECIPIENT = "*"
 
 
 # Tables that hold bookkeeping or raw bytes, hidden in Datasette.
