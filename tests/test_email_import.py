@@ -155,3 +155,102 @@ def test_titles_from_subjects():
     assert title_of("RE: Fwd: Freedom of Information request - Plans for the centre") == "Plans for the centre"
     assert title_of("Internal review of Freedom of Information request - Parking fines") == "Parking fines"
     assert title_of("AW: Environmental Information Regulations request - Flood maps") == "Flood maps"
+
+
+def table_counts(db) -> dict[str, int]:
+    return {table: db[table].count for table in db.table_names()}
+
+
+def test_a_mailbox_imported_twice_then_reparsed_keeps_its_counts(tmp_path):
+    box = mailbox.mbox(tmp_path / "foi.mbox")
+    for path in sorted(FIXTURES.glob("*.eml")):
+        box.add(path.read_bytes())
+    box.close()
+    db_path = tmp_path / "twice.db"
+    first = run(db_path, "import", str(tmp_path / "foi.mbox"))
+    assert first.exit_code == 0 and "13 imported" in first.stderr
+    once = table_counts(open_db(db_path))
+    again = run(db_path, "import", str(tmp_path / "foi.mbox"))
+    assert again.exit_code == 0 and "13 already imported" in again.stderr
+    assert table_counts(open_db(db_path)) == once  # not even a fetches row more
+    messages = list(open_db(db_path).query("select id, request_id, direction, kind, body_text from messages order by id"))
+
+    reparsed = run(db_path, "reparse")
+    assert reparsed.exit_code == 0, reparsed.output
+    assert "0 failed" in reparsed.stderr and "error:" not in reparsed.stderr
+    db = open_db(db_path)
+    threads = db.execute("select count(*) from requests").fetchone()[0]
+    assert f"reparsed {threads} thread(s)" in reparsed.stderr  # every e-mail thread, from its e-mail
+    assert table_counts(db) == once
+    assert list(db.query("select id, request_id, direction, kind, body_text from messages order by id")) == messages
+    # The e-mail pseudo-site is never polled.
+    polled = run(db_path, "poll", "--all")
+    assert polled.exit_code == 0 and "nothing is due" in polled.stderr
+
+
+def test_a_matched_email_thread_survives_reparse(tmp_path):
+    with DemoSite(date(2026, 11, 20)) as site:
+        thread = next(t for t in site.threads if t.site_status == "successful" and t.slug not in site.without_json)
+        db_path = tmp_path / "matched.db"
+        run(db_path, "follow", f"{site.base_url}/request/{thread.slug}")
+        assert run(db_path, "poll").exit_code == 0
+        outside = Message(f"{site.host}/incoming-7000002", INCOMING, "2026-11-19T10:00:00+00:00",
+                          author=thread.authority.name, body_text="Please find the annex we promised attached.",
+                          event_type="response")
+        mail = tmp_path / "annex.eml"
+        mail.write_bytes(email_copy(outside, thread, address=f"request-{thread.site_request_id}-3f2a9c1b@127.0.0.1"))
+        assert "1 imported" in run(db_path, "import", str(mail)).stderr
+    db = open_db(db_path)
+    stored = {table: list(db.query(sql)) for table, sql in (
+        ("messages", "select id, request_id, position, direction, source, kind, body_text from messages order by id"),
+        ("requests", "select id, status, site_status, due_date, first_response_at from requests"),
+    )}
+    assert [m["request_id"] for m in stored["messages"] if m["source"] == "email"] == [thread.id]
+    for _ in range(2):
+        result = run(db_path, "reparse")
+        assert result.exit_code == 0, result.output
+        assert "reparsed 1 thread(s), 0 failed" in result.stderr
+        db = open_db(db_path)
+        assert {table: list(db.query(sql)) for table, sql in (
+            ("messages", "select id, request_id, position, direction, source, kind, body_text from messages order by id"),
+            ("requests", "select id, status, site_status, due_date, first_response_at from requests"),
+        )} == stored
+
+
+def test_an_email_claiming_the_message_of_another_thread_is_refused(tmp_path):
+    letters = []
+    for subject, text in (("Freedom of Information request - Bus lanes", "The bus lane data is attached."),
+                          ("Freedom of Information request - Tree felling", "A forged copy of that message.")):
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "foi@council.gov.uk", "me@example.org", subject
+        mail["Date"] = "Mon, 06 Jan 2025 09:00:00 +0000"
+        mail["Message-ID"] = "<same-id@council.gov.uk>"
+        mail.set_content(text)
+        letters.append(tmp_path / f"{len(letters)}.eml")
+        letters[-1].write_bytes(bytes(mail))
+    db_path = tmp_path / "claims.db"
+    assert run(db_path, "import", str(letters[0])).exit_code == 0
+    result = run(db_path, "import", str(letters[1]))
+    assert result.exit_code == 1
+    assert "belongs to email/request/bus_lanes, not email/request/tree_felling: refused" in result.stderr
+    db = open_db(db_path)
+    assert [row["id"] for row in db.query("select id from requests")] == ["email/request/bus_lanes"]
+    assert db.execute("select body_text from messages").fetchone()[0].startswith("The bus lane data")
+
+
+def test_reparse_exits_1_when_a_thread_fails(tmp_path):
+    from tracker.store.db import record_fetch
+
+    with DemoSite(date(2026, 11, 20)) as site:
+        thread = next(t for t in site.threads if t.slug not in site.without_json)
+        db_path = tmp_path / "fails.db"
+        run(db_path, "follow", f"{site.base_url}/request/{thread.slug}")
+        assert run(db_path, "poll").exit_code == 0
+    db = open_db(db_path)
+    record_fetch(db, f"{site.base_url}/request/{thread.slug}?unfold=1", status_code=200, request_id=thread.id,
+                 content=b"<html><body>Down for maintenance</body></html>")
+    db.close()
+    result = run(db_path, "reparse")
+    assert result.exit_code == 1
+    assert "reparsed 0 thread(s), 1 failed" in result.stderr
+    assert f"error: {site.base_url}/request/{thread.slug}: not an Alaveteli request page" in result.stderr
