@@ -31,7 +31,7 @@ from typing import Any, Iterator, Mapping
 import sqlite_utils
 
 from tracker.bot.chasers import chaser, regulator_advice
-from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Calendar, UnknownRegime, WorkingDayIndex, calendar_for
+from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex, stored_calendar
 from tracker.model.times import iso, london_day, utc_now
 from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
 
@@ -304,15 +304,7 @@ def _working_days_late(flag: Mapping[str, Any], regime: str | None, on: date) ->
     """Working days after the flag's due date up to and including ``on``, as the check counts them."""
     if not flag["flag_due_date"]:
         return flag["working_days_late"]
-    return _calendar_of(regime).working_days_between(date.fromisoformat(flag["flag_due_date"]), on)
-
-
-def _calendar_of(regime: str | None) -> Calendar:
-    """The regime's calendar; the default regime's for one not known (as the check does)."""
-    try:
-        return calendar_for(regime or DEFAULT_REGIME)
-    except UnknownRegime:
-        return calendar_for(DEFAULT_REGIME)
+    return stored_calendar(regime).working_days_between(date.fromisoformat(flag["flag_due_date"]), on)
 
 
 def chaser_row(request: LateRequest) -> dict[str, Any]:
