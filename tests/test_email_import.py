@@ -242,6 +242,7 @@ def test_an_email_claiming_the_message_of_another_thread_is_refused(tmp_path):
     db = open_db(db_path)
     assert [row["id"] for row in db.query("select id from requests")] == ["email/request/bus_lanes"]
     assert db.execute("select body_text from messages").fetchone()[0].startswith("The bus lane data")
+    assert "refused" in db.execute("select error from fetches where url like '%1.eml'").fetchone()[0]
 
 
 def test_reparse_exits_1_when_a_thread_fails(tmp_path):

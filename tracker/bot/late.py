@@ -24,6 +24,7 @@ triggers refuse it too).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from itertools import groupby
 from typing import Any, Iterator, Mapping
@@ -31,7 +32,7 @@ from typing import Any, Iterator, Mapping
 import sqlite_utils
 
 from tracker.bot.chasers import chaser, regulator_advice
-from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex, stored_calendar
+from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Calendar, WorkingDayIndex, stored_calendar
 from tracker.model.times import iso, london_day, utc_now
 from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
 
@@ -304,7 +305,13 @@ def _working_days_late(flag: Mapping[str, Any], regime: str | None, on: date) ->
     """Working days after the flag's due date up to and including ``on``, as the check counts them."""
     if not flag["flag_due_date"]:
         return flag["working_days_late"]
-    return stored_calendar(regime).working_days_between(date.fromisoformat(flag["flag_due_date"]), on)
+    return _working_days_after(stored_calendar(regime), flag["flag_due_date"], on)
+
+
+@lru_cache(maxsize=4096)
+def _working_days_after(calendar: Calendar, due_date: str, on: date) -> int:
+    """Counted once per calendar and due date: many flags share them."""
+    return calendar.working_days_between(date.fromisoformat(due_date), on)
 
 
 def chaser_row(request: LateRequest) -> dict[str, Any]:

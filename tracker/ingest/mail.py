@@ -90,7 +90,11 @@ def _import_one(db: sqlite_utils.Database, label: str, content: bytes, mail: Ema
         report.on_page_already += 1
     else:
         join_email(thread, [message])
-        ingest(db, thread, now=now)
+        try:
+            ingest(db, thread, now=now)
+        except database.IdentityConflict as error:
+            database.set_fetch_error(db, fetch_id, str(error))
+            raise
         report.imported += 1
         report.threads.add(thread.id)
     with db.atomic():
