@@ -3,6 +3,7 @@ database (flags, summary tables, notifications); only the scheduler logs its run
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -88,3 +89,41 @@ def test_without_notify_the_check_and_the_summaries_run_and_nothing_is_sent(tmp_
     assert check.delivery is None and check.ok and seen == [check.late]
     assert check.summary == "2024-02-07: 0 raised, 0 cleared, 1 standing"
     assert sum(check.summaries.values()) > 0
+
+
+def file_state(path: Path) -> tuple[int, int, str, int]:
+    """The database file's size, mtime and hash, and the size of its write-ahead log."""
+    stat, wal = path.stat(), path.with_name(f"{path.name}-wal")
+    return stat.st_size, stat.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest(), wal.stat().st_size if wal.exists() else 0
+
+
+def test_a_past_day_is_a_report_only_and_the_next_notify_sends_nothing(tmp_path, capsys):
+    path = _database(tmp_path / "x.db")
+    late = ["--db", str(path), "late", "--notify"]
+    first = CliRunner().invoke(cli, [*late, "--today", TODAY.isoformat()])
+    assert first.exit_code == 0 and "notified 1 new flag(s) on stdout" in first.stderr
+    capsys.readouterr()
+    db = open_db(path)
+    flags = db.execute("select * from flags order by id").fetchall()
+    refreshed = summaries.refreshed_at(db)
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    before = file_state(path)
+
+    past = CliRunner().invoke(cli, [*late, "--today", "2024-01-01"])
+    assert past.exit_code == 0, past.output
+    assert past.stdout.startswith("Late on 2024-01-01, as recorded (the latest check was for 2024-02-07")
+    assert "nothing was changed or sent" in past.stderr and "notified" not in past.stderr
+    assert capsys.readouterr().out == ""  # nothing on the stdout channel either
+    assert file_state(path) == before  # not a byte written: flags, summaries, notifications as they were
+    db = open_db(path)
+    assert db.execute("select * from flags order by id").fetchall() == flags
+    assert summaries.refreshed_at(db) == refreshed
+
+    again = CliRunner().invoke(cli, [*late, "--today", "2024-02-08"])
+    assert again.exit_code == 0 and again.stdout.startswith("Late check for 2024-02-08: 0 new flag(s), 0 cleared")
+    assert "notified 0 new flag(s)" in again.stderr and capsys.readouterr().out == ""
+    db = open_db(path)
+    assert db.execute("select count(*) from flags").fetchone()[0] == len(flags) == 1
+    assert db.execute("select count(*) from flags where cleared_on < raised_on").fetchone()[0] == 0
+    assert db.execute("select count(*) from notifications").fetchone()[0] == 1

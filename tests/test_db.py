@@ -218,11 +218,34 @@ def test_a_message_redelivered_to_another_thread_moves_with_its_history(db):
     other.url = f"https://{HOST}/request/other_request"
     other.annotations = []
     other.messages = [copy.deepcopy(moved)]
-    database.save_thread(db, other, "2024-02-02T00:00:00+00:00")
+    database.save_thread(db, other, "2024-02-02T00:00:00+00:00", allow_moves=True)  # read from the site itself
     row = db["messages"].get(moved.id)
     assert row["request_id"] == other.id
     assert row["first_seen_at"] == "2024-02-01T00:00:00+00:00"
     assert db["messages"].count == 2
+
+
+def test_a_message_or_annotation_of_another_request_is_refused_from_any_other_source(db):
+    first = make_thread()
+    database.save_thread(db, first, "2024-02-01T00:00:00+00:00")
+    before = {table: db.execute(f"select * from {table} order by 1").fetchall()
+              for table in ("requests", "messages", "annotations", "attachments")}
+    claims = make_thread(messages=0)
+    claims.id, claims.slug, claims.url = f"{HOST}/request/forged", "forged", f"https://{HOST}/request/forged"
+    claims.annotations = []
+    claims.messages = [copy.deepcopy(first.messages[1])]
+    claims.messages[0].body_text = "overwritten"
+    with pytest.raises(database.IdentityConflict, match=(
+            f"message {HOST}/incoming-101 belongs to {HOST}/request/parking_fines, not {HOST}/request/forged: refused")):
+        database.save_thread(db, claims, "2024-02-02T00:00:00+00:00")
+    claims.messages = []
+    claims.annotations = [copy.deepcopy(annotation) for annotation in first.annotations]
+    for annotation in claims.annotations:
+        annotation.request_id = claims.id
+    assert claims.annotations
+    with pytest.raises(database.IdentityConflict, match="annotation .* belongs to .*parking_fines, not .*forged"):
+        database.save_thread(db, claims, "2024-02-02T00:00:00+00:00")
+    assert {table: db.execute(f"select * from {table} order by 1").fetchall() for table in before} == before
 
 
 def test_exemptions_reference_table_is_loaded_with_normalised_ids(db):

@@ -65,12 +65,28 @@ def email_copy(message: Message, thread, *, address: str | None) -> bytes:
     return bytes(mail)
 
 
+def import_reply(db_path: Path, site: DemoSite, thread, number: str, sent_at: str, text: str) -> Message:
+    """A reply of the thread's authority, sent to the site's request address, imported from e-mail."""
+    reply = Message(f"{site.host}/{number}", INCOMING, sent_at, author=thread.authority.name, body_text=text,
+                    event_type="response")
+    mail = db_path.with_name(f"{number}.eml")
+    mail.write_bytes(email_copy(reply, thread, address=f"request-{thread.site_request_id}-3f2a9c1b@127.0.0.1"))
+    assert "1 imported" in run(db_path, "import", str(mail)).stderr
+    return reply
+
+
+def polled_thread(site: DemoSite, db_path: Path):
+    """A successful thread of the demo site, with its .json, followed and polled into ``db_path``."""
+    thread = next(t for t in site.threads if t.site_status == "successful" and t.slug not in site.without_json)
+    run(db_path, "follow", f"{site.base_url}/request/{thread.slug}")
+    assert run(db_path, "poll").exit_code == 0
+    return thread
+
+
 def test_a_message_seen_by_email_and_on_the_page_is_stored_once(tmp_path):
     with DemoSite(date(2026, 11, 20)) as site:
-        thread = next(t for t in site.threads if t.site_status == "successful" and t.slug not in site.without_json)
         db_path = tmp_path / "both.db"
-        run(db_path, "follow", f"{site.base_url}/request/{thread.slug}")
-        assert run(db_path, "poll").exit_code == 0
+        thread = polled_thread(site, db_path)
         on_page = next(m for m in thread.messages if m.direction == INCOMING)
 
         # A copy of a message already on the page: recognised, not stored again.
@@ -81,13 +97,9 @@ def test_a_message_seen_by_email_and_on_the_page_is_stored_once(tmp_path):
         count = open_db(db_path)["messages"].count
 
         # A new reply reaches the requester's inbox first, to the site's request address ...
-        new = Message(f"{site.host}/incoming-7000001", INCOMING,
-                      (datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0).isoformat(),
-                      author=thread.authority.name, body_text="Further to our response, please find the annex attached.",
-                      event_type="response")
-        first = tmp_path / "new.eml"
-        first.write_bytes(email_copy(new, thread, address=f"request-{thread.site_request_id}-3f2a9c1b@127.0.0.1"))
-        assert "1 imported" in run(db_path, "import", str(first)).stderr
+        new = import_reply(db_path, site, thread, "incoming-7000001",
+                           (datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0).isoformat(),
+                           "Further to our response, please find the annex attached.")
         db = open_db(db_path)
         assert db["messages"].count == count + 1
         stored = next(db.query("select id, source, request_id from messages where source = 'email'"))
@@ -155,3 +167,95 @@ def test_titles_from_subjects():
     assert title_of("RE: Fwd: Freedom of Information request - Plans for the centre") == "Plans for the centre"
     assert title_of("Internal review of Freedom of Information request - Parking fines") == "Parking fines"
     assert title_of("AW: Environmental Information Regulations request - Flood maps") == "Flood maps"
+
+
+def table_counts(db) -> dict[str, int]:
+    return {table: db[table].count for table in db.table_names()}
+
+
+def test_a_mailbox_imported_twice_then_reparsed_keeps_its_counts(tmp_path):
+    box = mailbox.mbox(tmp_path / "foi.mbox")
+    for path in sorted(FIXTURES.glob("*.eml")):
+        box.add(path.read_bytes())
+    box.close()
+    db_path = tmp_path / "twice.db"
+    first = run(db_path, "import", str(tmp_path / "foi.mbox"))
+    assert first.exit_code == 0 and "13 imported" in first.stderr
+    once = table_counts(open_db(db_path))
+    again = run(db_path, "import", str(tmp_path / "foi.mbox"))
+    assert again.exit_code == 0 and "13 already imported" in again.stderr
+    assert table_counts(open_db(db_path)) == once  # not even a fetches row more
+    messages = list(open_db(db_path).query("select id, request_id, direction, kind, body_text from messages order by id"))
+
+    reparsed = run(db_path, "reparse")
+    assert reparsed.exit_code == 0, reparsed.output
+    assert "0 failed" in reparsed.stderr and "error:" not in reparsed.stderr
+    db = open_db(db_path)
+    threads = db.execute("select count(*) from requests").fetchone()[0]
+    assert f"reparsed {threads} thread(s)" in reparsed.stderr  # every e-mail thread, from its e-mail
+    assert table_counts(db) == once
+    assert list(db.query("select id, request_id, direction, kind, body_text from messages order by id")) == messages
+    # The e-mail pseudo-site is never polled.
+    polled = run(db_path, "poll", "--all")
+    assert polled.exit_code == 0 and "nothing is due" in polled.stderr
+
+
+def thread_rows(db_path: Path) -> dict[str, list[dict]]:
+    db = open_db(db_path)
+    return {table: list(db.query(sql)) for table, sql in (
+        ("messages", "select id, request_id, position, direction, source, kind, body_text from messages order by id"),
+        ("requests", "select id, status, site_status, due_date, first_response_at from requests"),
+    )}
+
+
+def test_a_matched_email_thread_survives_reparse(tmp_path):
+    with DemoSite(date(2026, 11, 20)) as site:
+        db_path = tmp_path / "matched.db"
+        thread = polled_thread(site, db_path)
+        import_reply(db_path, site, thread, "incoming-7000002", "2026-11-19T10:00:00+00:00",
+                     "Please find the annex we promised attached.")
+    stored = thread_rows(db_path)
+    assert [m["request_id"] for m in stored["messages"] if m["source"] == "email"] == [thread.id]
+    for _ in range(2):
+        result = run(db_path, "reparse")
+        assert result.exit_code == 0, result.output
+        assert "reparsed 1 thread(s), 0 failed" in result.stderr
+        assert thread_rows(db_path) == stored
+
+
+def test_an_email_claiming_the_message_of_another_thread_is_refused(tmp_path):
+    letters = []
+    for subject, text in (("Freedom of Information request - Bus lanes", "The bus lane data is attached."),
+                          ("Freedom of Information request - Tree felling", "A forged copy of that message.")):
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "foi@council.gov.uk", "me@example.org", subject
+        mail["Date"] = "Mon, 06 Jan 2025 09:00:00 +0000"
+        mail["Message-ID"] = "<same-id@council.gov.uk>"
+        mail.set_content(text)
+        letters.append(tmp_path / f"{len(letters)}.eml")
+        letters[-1].write_bytes(bytes(mail))
+    db_path = tmp_path / "claims.db"
+    assert run(db_path, "import", str(letters[0])).exit_code == 0
+    result = run(db_path, "import", str(letters[1]))
+    assert result.exit_code == 1
+    assert "belongs to email/request/bus_lanes, not email/request/tree_felling: refused" in result.stderr
+    db = open_db(db_path)
+    assert [row["id"] for row in db.query("select id from requests")] == ["email/request/bus_lanes"]
+    assert db.execute("select body_text from messages").fetchone()[0].startswith("The bus lane data")
+    assert "refused" in db.execute("select error from fetches where url like '%1.eml'").fetchone()[0]
+
+
+def test_reparse_exits_1_when_a_thread_fails(tmp_path):
+    from tracker.store.db import record_fetch
+
+    with DemoSite(date(2026, 11, 20)) as site:
+        db_path = tmp_path / "fails.db"
+        thread = polled_thread(site, db_path)
+    db = open_db(db_path)
+    record_fetch(db, f"{site.base_url}/request/{thread.slug}?unfold=1", status_code=200, request_id=thread.id,
+                 content=b"<html><body>Down for maintenance</body></html>")
+    db.close()
+    result = run(db_path, "reparse")
+    assert result.exit_code == 1
+    assert "reparsed 0 thread(s), 1 failed" in result.stderr
+    assert f"error: {site.base_url}/request/{thread.slug}: not an Alaveteli request page" in result.stderr

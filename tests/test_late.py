@@ -232,3 +232,93 @@ def test_thread_page_and_daily_check_count_the_same_working_days_late(db, regime
     line = deadline_line(row, D("2025-04-22"))
     assert line["state"] == "overdue"
     assert line["verdict"] == f"overdue: {expected} working day{'' if expected == 1 else 's'} late"
+
+
+# ---------------------------------------------------------------------------------------------
+# History is append-only
+
+
+def flag_table(db) -> list[tuple]:
+    return db.execute("select * from flags order by id").fetchall()
+
+
+def test_a_check_for_a_day_before_the_latest_writes_nothing_and_reports_that_day(db):
+    add_request(db, "unanswered")
+    add_request(db, "answered_later")
+    late.check(db, D("2024-02-07"))
+    db["requests"].update(f"{SITE}/request/answered_later", {"first_response_at": "2024-02-09T10:00:00+00:00"})
+    late.check(db, D("2024-02-12"))
+    assert flags(db) == [
+        ("answered_later", "late", "2024-02-07", "2024-02-12", "2024-02-05", 2),
+        ("unanswered", "late", "2024-02-07", None, "2024-02-05", 5),
+    ]
+    before, changes = flag_table(db), db.conn.total_changes
+    past = late.check(db, D("2024-01-01"))  # the day the database was "checked" on
+    assert past.read_only and past.latest_check == D("2024-02-12")
+    assert flag_table(db) == before and db.conn.total_changes == changes
+    assert (past.raised, past.cleared, past.open_total) == ([], [], 0)
+    assert late.format_report(past).endswith("Nothing is late.\n")
+
+    # Between two checks: what the record says stood at the end of that day, counted as of it.
+    on = late.check(db, D("2024-02-08"))
+    assert on.read_only and flag_table(db) == before and db.conn.total_changes == changes
+    assert on.open_counts["late"] == 2 and on.raised == [] and on.cleared == []
+    text = late.format_report(on)
+    assert text.startswith("Late on 2024-02-08, as recorded (the latest check was for 2024-02-12; nothing was changed)")
+    assert text.count("late: due 2024-02-05, 3 working days overdue (since 2024-02-07)") == 2
+    raised_day = late.report_as_dict(late.check(db, D("2024-02-07")))
+    assert raised_day["read_only"] and raised_day["raised"] == 2 and raised_day["latest_check"] == "2024-02-12"
+    assert flag_table(db) == before
+
+    # The latest day again, or a later one, is a check as usual.
+    assert not late.check(db, D("2024-02-12")).read_only and flag_table(db) == before
+    assert late.check(db, D("2024-02-13")).open_counts["late"] == 1
+    assert flags(db)[1] == ("unanswered", "late", "2024-02-07", None, "2024-02-05", 6)
+    assert [row["day"] for row in db.query("select day from late_checks order by day")] == [
+        "2024-02-07", "2024-02-12", "2024-02-13"]
+
+
+def test_a_database_whose_checks_left_only_flags_knows_its_latest_day(db):
+    add_request(db, "unanswered")
+    db["flags"].insert({"request_id": f"{SITE}/request/unanswered", "flag": "late", "raised_on": "2026-12-01",
+                        "due_date": "2024-02-05", "working_days_late": 700})
+    assert late.latest_check(db) == D("2026-12-01")
+    before = flag_table(db)
+    assert late.check(db, D("2026-01-01")).read_only
+    assert flag_table(db) == before
+
+
+def test_the_store_refuses_a_flag_cleared_before_it_was_raised(db):
+    import sqlite3
+
+    add_request(db, "unanswered")
+    late.check(db, D("2024-02-07"))
+    with pytest.raises(sqlite3.IntegrityError, match="cleared before the day it was raised"):
+        db.execute("update flags set cleared_on = '2024-01-01'")
+    with pytest.raises(sqlite3.IntegrityError, match="cleared before the day it was raised"):
+        db.execute("insert into flags (request_id, flag, raised_on, cleared_on) values (?, 'very_late', ?, ?)",
+                   [f"{SITE}/request/unanswered", "2024-02-07", "2024-02-06"])
+    db.execute("update flags set cleared_on = raised_on")  # the same day is possible
+    assert db.execute("select count(*) from flags where cleared_on < raised_on").fetchone()[0] == 0
+
+
+def test_the_migration_repairs_flags_cleared_before_they_were_raised(db):
+    from tracker.store import migrations
+
+    add_request(db, "reraised")
+    add_request(db, "cleared_only")
+    for trigger in ("flags_insert_cleared_after_raised", "flags_update_cleared_after_raised"):
+        db.execute(f"drop trigger {trigger}")  # as an earlier release left the database
+    rows = [  # what `late --today 2026-01-01`, then `late` on 2026-12-02, left
+        ("reraised", "2026-12-01", "2026-01-01"), ("cleared_only", "2026-12-01", "2026-01-01"),
+        ("reraised", "2026-12-02", None),
+    ]
+    for slug, raised_on, cleared_on in rows:
+        db["flags"].insert({"request_id": f"{SITE}/request/{slug}", "flag": "late", "raised_on": raised_on,
+                            "cleared_on": cleared_on, "due_date": "2026-11-01"})
+    migrations.repair_flags_cleared_before_raised(db)
+    assert [row[0:2] + row[2:4] for row in flags(db)] == [
+        ("cleared_only", "late", "2026-12-01", None),  # stands again: the next check keeps or clears it
+        ("reraised", "late", "2026-12-01", "2026-12-02"),  # stood until it was raised again
+        ("reraised", "late", "2026-12-02", None),
+    ]

@@ -63,10 +63,13 @@ def test_every_way_in_stores_the_same_thread_from_the_same_bytes(tmp_path):
 
 
 def test_an_imported_page_is_followed_and_its_fetches_name_the_request(tmp_path):
+    from tracker.ingest.follow import follow
+
     saved = tmp_path / "page.html"
     saved.write_bytes(PAGE)
     saved.with_suffix(".json").write_bytes(JSON)
     db = open_db(tmp_path / "x.db")
+    follow(db, ["https://www.whatdotheyknow.com/request/another_request"], NOW)  # its site is followed
     result = offline.import_saved_page(db, saved, url=URL, now=NOW)
     assert result.request_id == REQUEST_ID and result.created
     assert db["follows"].get(URL)["kind"] == "request"

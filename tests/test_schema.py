@@ -230,6 +230,7 @@ def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_
     assert [migration.name for migration in MIGRATIONS.applied(db)] == [
         "rename_flags_working_days_overdue",
         "notifications_per_recipient",  # nothing to do: 0.1.0 had no notifications table
+        "repair_flags_cleared_before_raised",
     ]
     assert MIGRATIONS.pending(db) == [] and sync.changes(db) == []
     assert "working_days_overdue" not in db["flags"].columns_dict
@@ -237,7 +238,8 @@ def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_
     # Nothing lost: every table keeps its rows; the new ones are the migrations' and notifications.
     after = counts(old_db)
     assert {table: after[table] for table in before} == before
-    assert set(after) - set(before) == {"_sqlite_migrations", "notifications", "states", "kinds", "outcomes"}
+    assert set(after) - set(before) == {"_sqlite_migrations", "notifications", "states", "kinds", "outcomes",
+                                        "late_checks"}
     late = db.execute("select request_id, working_days_late from late_requests where working_days_late is not null")
     assert late.fetchall()
 
@@ -317,3 +319,16 @@ def test_reparse_on_the_migrated_database(old_db):
     result = run(old_db, "reparse")
     assert "reparsed 51 thread(s), 0 failed" in result.stderr
     assert read_only(old_db, "select id, kind, outcome, body_text from messages order by id") == messages
+
+
+def test_a_past_day_on_the_migrated_database_changes_no_flag(old_db):
+    open_db(old_db).close()
+    flags = read_only(old_db, "select * from flags order by id")
+    assert flags and {row[3] for row in flags} == {MADE_ON}
+    past = json.loads(run(old_db, "late", "--today", "2026-01-01", "--json").stdout)
+    assert past["read_only"] and past["latest_check"] == MADE_ON
+    assert (past["raised"], past["cleared"], sum(past["open"].values())) == (0, 0, 0)
+    assert read_only(old_db, "select * from flags order by id") == flags
+    later = json.loads(run(old_db, "late", "--today", "2026-12-02", "--json").stdout)
+    assert (later["raised"], later["cleared"], sum(later["open"].values())) == (0, 0, len(flags))
+    assert read_only(old_db, "select count(*) from flags where cleared_on < raised_on") == [(0,)]

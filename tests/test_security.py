@@ -89,3 +89,72 @@ def test_canned_query_parameters_are_bound_never_formatted_into_sql(tmp_path):
     asyncio.run(run_all())
     db = open_db(db_path)
     assert db["requests"].count == 1 and "requests" in db.table_names()
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports cannot forge identity or add a host to polling
+
+
+def followed_and_polled(site, db_path, slug: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db_path), "follow", f"{site.base_url}/request/{slug}"]).exit_code == 0
+    assert runner.invoke(cli, ["--db", str(db_path), "poll"]).exit_code == 0
+
+
+def test_a_saved_page_reusing_another_requests_message_ids_is_refused(tmp_path):
+    from datetime import date
+
+    from tracker.demo import DemoSite
+
+    with DemoSite(date(2026, 11, 20)) as site:
+        thread = next(t for t in site.threads if len(t.messages) >= 3 and t.slug not in site.without_json)
+        db_path = tmp_path / "forged.db"
+        followed_and_polled(site, db_path, thread.slug)
+        page = site.route(f"/request/{thread.slug}").body.decode()
+    before = {table: list(open_db(db_path).query(f"select * from {table} order by 1"))
+              for table in ("requests", "messages", "attachments", "annotations")}
+    forged = page.replace(f"/request/{thread.slug}", "/request/forged_copy")
+    for message in thread.messages:
+        forged = forged.replace(message.body_text.splitlines()[0], "Overwritten by the forged page.")
+    saved = tmp_path / "forged.html"
+    saved.write_text(forged)
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "import", str(saved)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"belongs to {thread.id}, not {site.host}/request/forged_copy: refused" in errors[0]
+    assert f"({len(thread.messages)} message(s) of another request claimed; nothing saved)" in errors[0]
+    db = open_db(db_path)
+    assert {table: list(db.query(f"select * from {table} order by 1")) for table in before} == before
+    marked = db.execute("select error from fetches where url = ?", [saved.resolve().as_uri()]).fetchone()[0]
+    assert "refused" in marked
+
+
+def test_a_saved_page_naming_another_host_never_makes_poll_contact_it(tmp_path):
+    from datetime import date
+
+    from tracker.demo import DemoSite
+
+    with DemoSite(date(2026, 11, 20)) as site, SampleSite() as elsewhere:
+        thread = next(t for t in site.threads if t.slug not in site.without_json)
+        db_path = tmp_path / "hosts.db"
+        followed_and_polled(site, db_path, thread.slug)
+        page = site.route(f"/request/{thread.slug}").body.decode().replace(site.base_url, elsewhere.base_url)
+        saved = tmp_path / "elsewhere.html"
+        saved.write_text(page)
+        runner = CliRunner()
+        result = runner.invoke(cli, ["--db", str(db_path), "import", str(saved)])
+        assert result.exit_code == 0, result.output
+        foreign_url = f"{elsewhere.base_url}/request/{thread.slug}"
+        assert f"its site is not followed, so it is not polled; 'foi-tracker follow {foreign_url}'" in result.stderr
+        db = open_db(db_path)
+        assert db["requests"].get(f"{elsewhere.host}/request/{thread.slug}")["url"] == foreign_url  # stored
+        assert {row["site_id"] for row in db.query("select site_id from follows")} == {site.host}
+        for command in (["poll", "--all"], ["poll"], ["authorities", "import"]):
+            assert runner.invoke(cli, ["--db", str(db_path), *command]).exit_code == 0
+        assert elsewhere.log == []  # not one request reached the host the page named
+        assert site.requests_for(f"/request/{thread.slug}")
+
+        # `follow` is what adds a host to polling.
+        assert runner.invoke(cli, ["--db", str(db_path), "follow", foreign_url]).exit_code == 0
+        runner.invoke(cli, ["--db", str(db_path), "poll", "--all"])
+        assert elsewhere.log

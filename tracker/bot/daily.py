@@ -4,6 +4,8 @@
 the summary tables the published pages read (``tracker.store.summaries``), then delivers the
 new flags on the configured channels (``tracker.bot.notify``). Both entry points do all three,
 so the database after ``foi-tracker late --notify`` is the database after the scheduled job.
+For a day before the latest check recorded it does none of them: history is append-only, and the
+late report is the record of that day (``tracker.bot.late.recorded``), read only.
 
 What it does not do is record a ``job_runs`` row: that table is the scheduler's log of its own
 runs (every job writes one, and the catch-up at start reads it to tell whether today's slot was
@@ -42,6 +44,9 @@ class DailyCheck:
     def summary(self) -> str:
         """One line: what the scheduler records in ``job_runs``."""
         report = self.late
+        if report.read_only:
+            return (f"{report.today}: before the latest check ({report.latest_check}): nothing changed or sent; "
+                    f"{report.open_total} standing that day")
         line = (f"{report.today}: {len(report.raised)} raised, {len(report.cleared)} cleared, "
                 f"{report.open_total} standing")
         if self.delivery is not None:
@@ -62,13 +67,16 @@ def run_daily_check(
 ) -> DailyCheck:
     """Check the flags for ``today``, refresh the summaries, deliver the new flags.
 
-    ``notify=False`` stops before delivery; ``channels`` overrides the configured ones.
+    For a day before the latest check, only the late report (read only): no summary is
+    refreshed and nothing is delivered. ``notify=False`` stops before delivery; ``channels`` overrides the configured ones.
     ``on_checked`` sees the late report as soon as the flags are settled, before the summaries
     and the delivery (the ``late`` command prints it there).
     """
     report = late.check(db, today)
     if on_checked is not None:
         on_checked(report)
+    if report.read_only:
+        return DailyCheck(report, {}, None)
     written = summaries.refresh(db)
     delivery = notifications.deliver(db, config, today=today, channels=channels) if notify else None
     return DailyCheck(report, written, delivery)

@@ -14,11 +14,17 @@ by every run, and it is cleared (``cleared_on``) when the answer arrives or the 
 or withdrawn. Running twice on the same day changes nothing. Working days overdue are counted
 after the due date up to and including today, on the request's regime calendar (a Saturday after
 a Friday due date is late but 0 working days overdue).
+
+History is append-only. Every check records its day in ``late_checks``; a check for a day
+before the latest one recorded writes nothing and reports what the flags record as late on that
+day (``LateReport.read_only``), so no flag is ever cleared before it was raised (the schema's
+triggers refuse it too).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from itertools import groupby
 from typing import Any, Iterator, Mapping
@@ -26,8 +32,8 @@ from typing import Any, Iterator, Mapping
 import sqlite_utils
 
 from tracker.bot.chasers import chaser, regulator_advice
-from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex
-from tracker.model.times import london_day
+from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Calendar, WorkingDayIndex, stored_calendar
+from tracker.model.times import iso, london_day, utc_now
 from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
 from tracker.store.db import write_transaction
 
@@ -47,13 +53,20 @@ EARLIEST = date(2000, 1, 1)
 
 @dataclass
 class LateReport:
-    """What one check did, and the flags standing after it (read from the database on demand)."""
+    """What one check did, and the flags standing after it (read from the database on demand).
+
+    ``read_only``: ``today`` is before ``latest_check``, the latest day checked; nothing was
+    written, and the report is the record of that day (the flags raised and cleared on it, those
+    standing at its end, with their working days late as of it).
+    """
 
     today: date
     db: sqlite_utils.Database = field(repr=False)
-    raised: list[int] = field(default_factory=list)  # flag ids raised by this run
-    cleared: list[int] = field(default_factory=list)  # flag ids cleared by this run
+    raised: list[int] = field(default_factory=list)  # flag ids raised by this run (on this day, read-only)
+    cleared: list[int] = field(default_factory=list)  # flag ids cleared by this run (on this day, read-only)
     open_counts: dict[str, int] = field(default_factory=dict)  # standing flags per kind
+    read_only: bool = False
+    latest_check: date | None = None
 
     @property
     def open_total(self) -> int:
@@ -61,7 +74,7 @@ class LateReport:
 
     def requests(self, order: str = "requester") -> Iterator[LateRequest]:
         """Every request with a standing flag, grouped by ``requester`` or ``authority``."""
-        yield from _late_requests(self.db, set(self.raised), order)
+        yield from _late_requests(self.db, set(self.raised), order, self.today if self.read_only else None)
 
 
 @dataclass
@@ -83,11 +96,16 @@ class LateRequest:
 def check(db: sqlite_utils.Database, today: date) -> LateReport:
     """Raise, update and clear flags for ``today``, in one transaction; idempotent.
 
-    The partial indexes of requests still waiting (``tracker.store.schema``) keep it fast.
+    For a day before the latest check recorded, nothing is written: the report is the record of
+    that day (``recorded``). The partial indexes of requests still waiting
+    (``tracker.store.schema``) keep it fast.
     """
-    report = LateReport(today, db)
     conn = db.conn
     with write_transaction(db):
+        latest = latest_check(db)
+        if latest is not None and today < latest:
+            return recorded(db, today, latest)
+        report = LateReport(today, db, latest_check=today)
         _calendar_tables(db, today)
         conn.execute("drop table if exists temp._late_now")
         conn.execute(
@@ -119,12 +137,41 @@ def check(db: sqlite_utils.Database, today: date) -> LateReport:
                returning id""",
             params,
         ).fetchall()]
-        report.open_counts = {flag: 0 for flag in FLAGS}
-        report.open_counts.update(conn.execute(
-            "select flag, count(*) from flags where cleared_on is null group by flag").fetchall())
+        report.open_counts = _open_counts(db, "f.cleared_on is null", params)
+        conn.execute("insert or ignore into late_checks (day, checked_at) values (?, ?)", [params["today"], iso(utc_now())])
         for table in ("_late_now", "_late_days", "_late_working", "_late_regimes"):
             conn.execute(f"drop table if exists temp.{table}")
     return report
+
+
+def latest_check(db: sqlite_utils.Database) -> date | None:
+    """The latest day checked: the latest in ``late_checks``, or on which a flag was raised or
+    cleared (a database whose checks an earlier release ran records only those)."""
+    latest = db.execute(
+        "select max(day) from (select max(day) as day from late_checks"
+        " union all select max(raised_on) from flags union all select max(cleared_on) from flags)"
+    ).fetchone()[0]
+    return date.fromisoformat(latest) if latest else None
+
+
+# A flag stands at the end of :today when it was raised by then and not cleared by then.
+_STANDING_ON = "f.raised_on <= :today and (f.cleared_on is null or f.cleared_on > :today)"
+
+
+def recorded(db: sqlite_utils.Database, day: date, latest: date | None = None) -> LateReport:
+    """What the flags record for ``day``, read only: raised and cleared on it, standing at its end."""
+    params = {"today": day.isoformat()}
+    report = LateReport(day, db, read_only=True, latest_check=latest or latest_check(db))
+    report.raised = [row[0] for row in db.execute("select id from flags where raised_on = :today order by id", params)]
+    report.cleared = [row[0] for row in db.execute("select id from flags where cleared_on = :today order by id", params)]
+    report.open_counts = _open_counts(db, _STANDING_ON, params)
+    return report
+
+
+def _open_counts(db: sqlite_utils.Database, standing: str, params: Mapping[str, Any]) -> dict[str, int]:
+    counts = {flag: 0 for flag in FLAGS}
+    counts.update(db.execute(f"select f.flag, count(*) from flags f where {standing} group by f.flag", params).fetchall())
+    return counts
 
 
 # A request in a closed state has no response to wait for; in an inactive one, no internal
@@ -220,7 +267,7 @@ from flags f
 join requests r on r.id = f.request_id
 left join authorities a on a.id = r.authority_id
 left join users u on u.id = r.user_id
-where f.cleared_on is null {extra}
+where {standing} {extra}
 order by {order}, r.id, f.flag
 """
 _ORDERS = {
@@ -235,16 +282,37 @@ _FLAG_KEYS = ("flag_id", "flag", "raised_on", "flag_due_date", "working_days_lat
 
 
 def flag_rows(db: sqlite_utils.Database, *, order: str = "requester", extra: str = "",
-              params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-    """Standing flags joined with their request, authority and requester (one dict per flag)."""
-    yield from db.query(_STANDING.format(extra=extra, order=_ORDERS[order]), dict(params or {}))
+              params: Mapping[str, Any] | None = None, on: date | None = None) -> Iterator[dict[str, Any]]:
+    """Standing flags joined with their request, authority and requester (one dict per flag):
+    standing now, or at the end of the day ``on``."""
+    params = dict(params or {})
+    standing = "f.cleared_on is null"
+    if on is not None:
+        standing, params["today"] = _STANDING_ON, on.isoformat()
+    yield from db.query(_STANDING.format(standing=standing, extra=extra, order=_ORDERS[order]), params)
 
 
-def _late_requests(db: sqlite_utils.Database, raised: set[int], order: str) -> Iterator[LateRequest]:
-    for _, rows in groupby(flag_rows(db, order=order), key=lambda row: row["request_id"]):
+def _late_requests(db: sqlite_utils.Database, raised: set[int], order: str, on: date | None) -> Iterator[LateRequest]:
+    for _, rows in groupby(flag_rows(db, order=order, on=on), key=lambda row: row["request_id"]):
         rows = list(rows)
         flags = [{**{k: row[k] for k in _FLAG_KEYS}, "new": row["flag_id"] in raised} for row in rows]
+        if on is not None:  # the stored count is as of the latest check: count again, as of that day
+            for flag in flags:
+                flag["working_days_late"] = _working_days_late(flag, rows[0]["regime"], on)
         yield LateRequest({k: rows[0][k] for k in _REQUEST_KEYS}, flags)
+
+
+def _working_days_late(flag: Mapping[str, Any], regime: str | None, on: date) -> int | None:
+    """Working days after the flag's due date up to and including ``on``, as the check counts them."""
+    if not flag["flag_due_date"]:
+        return flag["working_days_late"]
+    return _working_days_after(stored_calendar(regime), flag["flag_due_date"], on)
+
+
+@lru_cache(maxsize=4096)
+def _working_days_after(calendar: Calendar, due_date: str, on: date) -> int:
+    """Counted once per calendar and due date: many flags share them."""
+    return calendar.working_days_between(date.fromisoformat(due_date), on)
 
 
 def chaser_row(request: LateRequest) -> dict[str, Any]:
@@ -267,10 +335,17 @@ def _flag_line(flag: Mapping[str, Any]) -> str:
 def format_report(report: LateReport) -> str:
     """The daily report: by requester (with a chaser for each late request), then by authority."""
     counts = ", ".join(f"{report.open_counts.get(flag, 0)} {FLAG_LABELS[flag]}" for flag in FLAGS)
-    out = [
-        f"Late check for {report.today}: {len(report.raised)} new flag(s), {len(report.cleared)} cleared; "
-        f"standing: {counts}.",
-    ]
+    if report.read_only:
+        out = [
+            f"Late on {report.today}, as recorded (the latest check was for {report.latest_check}; nothing was "
+            f"changed): {len(report.raised)} flag(s) raised that day, {len(report.cleared)} cleared; "
+            f"standing at its end: {counts}.",
+        ]
+    else:
+        out = [
+            f"Late check for {report.today}: {len(report.raised)} new flag(s), {len(report.cleared)} cleared; "
+            f"standing: {counts}.",
+        ]
     if not report.open_total:
         out.append("Nothing is late.")
         return "\n".join(out) + "\n"
@@ -334,6 +409,8 @@ def report_as_dict(report: LateReport) -> dict[str, Any]:
         })
     return {
         "today": report.today.isoformat(),
+        "read_only": report.read_only,
+        "latest_check": report.latest_check.isoformat() if report.latest_check else None,
         "raised": len(report.raised),
         "cleared": len(report.cleared),
         "open": dict(report.open_counts),

@@ -168,6 +168,10 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tupl
     a .json alone is joined with the page already stored for that request. E-mails are matched
     to requests by the site's request address or their subject; others become threads of their
     own. Directories are searched for pages and e-mails; a Maildir is read as one.
+
+    An import never adds a site to what is polled: a page of a site not followed yet is stored,
+    not polled, until you 'follow' it. A page or e-mail claiming the messages of another request
+    is refused.
     """
     report = offline.import_paths(context.db, paths, url=url, me=[*me, *context.config.email.me])
     for path in report.unknown:
@@ -177,6 +181,9 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tupl
             click.echo(f"error: {item.path}: {item.error}", err=True)
         else:
             click.echo(f"{item.path}: {item.result.request_id} ({len(item.result.new_messages)} new messages)", err=True)
+            if item.unpolled:
+                click.echo(f"note: {item.path}: its site is not followed, so it is not polled; "
+                           f"'foi-tracker follow {item.unpolled}' to have it polled", err=True)
     if report.mail is not None:
         mail = report.mail
         for line in mail.errors:
@@ -239,11 +246,17 @@ def authorities_import(context: Context, source: str | None, site_url: str | Non
 @cli.command()
 @pass_context
 def reparse(context: Context) -> None:
-    """Rebuild parsed data from the stored raw fetches, without fetching anything."""
+    """Rebuild parsed data from the stored raw fetches, without fetching anything.
+
+    Page threads are read again from their pages (and .json), e-mail from the e-mail imported.
+    Exits 1 when any thread failed (it is left as it was).
+    """
     rebuilt, problems = offline.reparse(context.db)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(f"reparsed {rebuilt} thread(s), {len(problems)} failed", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @cli.command()

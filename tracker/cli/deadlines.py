@@ -107,7 +107,8 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
 
     The report groups late requests by requester and by authority, with a chaser ready to paste
     into the site's follow-up form. Exits 1 when a notification could not be delivered (it is
-    retried on the next run).
+    retried on the next run). History is append-only: --today before the latest day checked
+    prints what was late on that day, as recorded, and changes and sends nothing.
     """
     day = today or london_today()
     channels = None
@@ -124,6 +125,10 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
             click.echo(late_check.format_report(report), nl=False)
 
     result = run_daily_check(context.db, context.config, day, notify=send, channels=channels, on_checked=print_report)
+    if result.late.read_only:
+        click.echo(f"note: {day} is before the latest check ({result.late.latest_check}): this is the record of "
+                   f"that day; nothing was changed{' or sent' if send else ''}", err=True)
+        return
     if result.delivery is None:
         return
     for failure in result.delivery.failures:

@@ -14,6 +14,7 @@ from tracker.deadlines.clock import (
 from tracker.deadlines.regimes import (
     DEFAULT_REGIME, REGIMES, Explanation, Regime, ReviewRule, UnknownRegime, calendar_for, count_from,
     explain, get_regime, is_school, is_scottish, long_stop_of, regime_for, review_long_stop_date,
+    stored_calendar,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "Explanation", "Regime", "ReviewRule", "UnknownRegime", "WorkingDayIndex", "apply", "assess",
     "calendar_for", "calendar_status", "compute", "count_from", "due_date", "explain", "get_regime",
     "is_school", "is_scottish", "long_stop_of", "parse_moment", "regime_for", "review_long_stop_date",
+    "stored_calendar",
 ]

@@ -110,6 +110,15 @@ def calendar_for(regime: str | Regime) -> Calendar:
     return get_regime(regime).calendar
 
 
+def stored_calendar(regime: str | None) -> Calendar:
+    """The calendar of a regime as a request row stores it: the default regime's when the row has
+    none or one not known (as the daily check counts)."""
+    try:
+        return calendar_for(regime or DEFAULT_REGIME)
+    except UnknownRegime:
+        return calendar_for(DEFAULT_REGIME)
+
+
 def count_from(regime: Regime, start: date, days: int) -> date:
     """The day ``days`` (in the regime's unit) after a request received on ``start``."""
     calendar = regime.calendar

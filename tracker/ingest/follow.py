@@ -239,5 +239,11 @@ def _fetch_listing(db: sqlite_utils.Database, client: PoliteClient, url: str) ->
 
 
 def followed_hosts(db: sqlite_utils.Database) -> set[str]:
-    """The hosts of every site we follow: the only hosts the scraper may fetch from."""
-    return {row["id"] for row in db.query("select id from sites")}
+    """The hosts of every site we follow (a request or listing on it, by ``follow``): the only
+    hosts the scraper may fetch from. A site known only from an import is not one of them."""
+    return {row["site_id"] for row in db.query("select distinct site_id from follows where site_id is not null")}
+
+
+def is_followed_site(db: sqlite_utils.Database, site_id: str) -> bool:
+    """Whether ``site_id`` is one of the ``followed_hosts``, the only sites polled."""
+    return bool(db["follows"].count_where("site_id = ?", [site_id]))

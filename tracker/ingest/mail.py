@@ -6,6 +6,11 @@ subject ("Freedom of Information request - <title>"); an e-mail that matches nei
 joins a thread of its own on the ``email`` pseudo-site (a request sent straight to an
 authority). A message already on the request page (same direction, sent within minutes) is not
 stored twice; a page that arrives later takes the e-mail's row over.
+
+Each distinct e-mail is kept once in ``fetches`` (``mail:<where it was read>``, its raw bytes in
+``fetch_bodies``), under the request it went into, so that ``reparse`` reads the e-mail threads
+again from their e-mail (``read_stored_email``). An e-mail whose message is stored under another
+request is refused, one line: a message belongs to the request it was first stored under.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from scrapers.mailbox import Email, iter_mail, read_email, request_address
 from tracker.store import db as database
 from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User
 from tracker.model.times import UTC, instant, utc_now
-from tracker.ingest.pipeline import ingest
+from tracker.ingest.pipeline import attribute_fetches, ingest, sha256_of
 
 EMAIL_SITE = Site("email", "mailto:", "E-mail correspondence", "foia")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -67,7 +72,10 @@ def import_mail(
             mail = read_email(item.content or b"")
             if mail.date is None:
                 report.notes.append(f"{item.label}: no Date header; stored without a date")
-            _import_one(db, item.label, item.content or b"", mail, mine, now, report)
+            try:
+                _import_one(db, item.label, item.content or b"", mail, mine, now, report)
+            except database.IdentityConflict as error:
+                report.errors.append(f"{item.label}: {error}")
     return report
 
 
@@ -75,22 +83,56 @@ def _import_one(db: sqlite_utils.Database, label: str, content: bytes, mail: Ema
                 now: datetime, report: MailImport) -> None:
     thread, direction = _thread_for(db, mail, mine)
     message = _message(thread.site.id, mail, direction, content)
-    database.record_fetch(db, f"mail:{label}", content=content, request_id=thread.id if _stored(db, thread.id) else None)
+    fetch_id = _record_once(db, label, content)
     if any(existing.id == message.id for existing in thread.messages):
         report.already_stored += 1
-        return
-    if _page_twin(thread, message):
+    elif _page_twin(thread, message):
         report.on_page_already += 1
-        return
-    thread.messages.append(message)
-    thread.messages.sort(key=_order)
-    ingest(db, thread, now=now)
-    report.imported += 1
-    report.threads.add(thread.id)
+    else:
+        join_email(thread, [message])
+        try:
+            ingest(db, thread, now=now)
+        except database.IdentityConflict as error:
+            database.set_fetch_error(db, fetch_id, str(error))
+            raise
+        report.imported += 1
+        report.threads.add(thread.id)
+    with db.atomic():
+        attribute_fetches(db, [fetch_id], thread.id)
 
 
-def _stored(db: sqlite_utils.Database, request_id: str) -> bool:
-    return bool(db["requests"].count_where("id = ?", [request_id]))
+MAIL_URL_PREFIX = "mail:"
+
+
+def _record_once(db: sqlite_utils.Database, label: str, content: bytes) -> int:
+    """The ``fetches`` row of this e-mail: recorded the first time it is imported, found after."""
+    found = db.execute(
+        "select id from fetches where sha256 = ? and url like ? order by id limit 1",
+        [sha256_of(content), f"{MAIL_URL_PREFIX}%"],
+    ).fetchone()
+    return found[0] if found else database.record_fetch(db, f"{MAIL_URL_PREFIX}{label}", content=content)
+
+
+def read_stored_email(db: sqlite_utils.Database, request_id: str, site_id: str) -> dict[str, Message]:
+    """The e-mail messages stored under a request, read again from the e-mails imported into it.
+
+    Keyed by message id; each keeps the direction it was imported with (which ``--me`` decided).
+    An e-mail whose message the page took over, or that was on the page already, is left out.
+    """
+    directions = dict(db.execute(
+        "select id, direction from messages where request_id = ? and source = ?", [request_id, database.SOURCE_EMAIL]
+    ).fetchall())
+    found: dict[str, Message] = {}
+    for (sha256,) in db.execute(
+        "select distinct sha256 from fetches where request_id = ? and url like ? and sha256 is not null",
+        [request_id, f"{MAIL_URL_PREFIX}%"],
+    ).fetchall():
+        content = database.fetch_body(db, sha256) or b""
+        mail = read_email(content)
+        message_id = _message_id(site_id, mail, content)
+        if message_id in directions:
+            found[message_id] = _message(site_id, mail, directions[message_id], content)
+    return found
 
 
 def _thread_for(db: sqlite_utils.Database, mail: Email, mine: set[str]) -> tuple[Thread, str]:
@@ -141,9 +183,14 @@ def _first_recipient(mail: Email) -> str:
     return addresses[0].lower() if addresses else ""
 
 
-def _message(site_id: str, mail: Email, direction: str, content: bytes) -> Message:
+def _message_id(site_id: str, mail: Email, content: bytes) -> str:
+    """An e-mail's message id: from its Message-ID header, else from its bytes."""
     key = mail.message_id or hashlib.sha256(content).hexdigest()
-    message_id = f"{site_id}/email-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
+    return f"{site_id}/email-{hashlib.sha1(key.encode()).hexdigest()[:16]}"
+
+
+def _message(site_id: str, mail: Email, direction: str, content: bytes) -> Message:
+    message_id = _message_id(site_id, mail, content)
     name, address = parseaddr(mail.from_ or "")
     return Message(
         id=message_id,
@@ -171,6 +218,12 @@ def _page_twin(thread: Thread, message: Message) -> bool:
         and abs(instant(other.sent_at) - sent) <= database.EMAIL_TWIN_WINDOW
         for other in thread.messages
     )
+
+
+def join_email(thread: Thread, messages: Iterable[Message]) -> None:
+    """Add e-mail messages to a thread and put all its messages in order of sending (undated last)."""
+    thread.messages.extend(messages)
+    thread.messages.sort(key=_order)
 
 
 def _order(message: Message) -> datetime:

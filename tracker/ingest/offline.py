@@ -4,6 +4,10 @@ For sites that block programs, a requester saves the request page (and its ``.js
 the browser and imports it; ``reparse`` re-reads every stored body after a parser or classifier
 improvement, without fetching anything. ``import_paths`` takes whatever a requester has (saved
 pages, saved .json, e-mail in ``tracker.ingest.mail``) and sends each to its importer.
+
+An import never adds a host to what is polled: a saved page is followed only when its site is
+followed already (``foi-tracker follow``); otherwise it is stored and the report says how to
+have it polled. Nor can it take another request's messages (``tracker.store.db.IdentityConflict``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from scrapers.mailbox import looks_like_email
-from tracker.ingest.mail import MailImport, import_mail
-from tracker.ingest.pipeline import Bodies, ingest
+from tracker.ingest.follow import is_followed_site
+from tracker.ingest.mail import MAIL_URL_PREFIX, MailImport, import_mail, join_email, read_stored_email
+from tracker.ingest.pipeline import Bodies, ingest, read_bodies
 from tracker.model import site_id_for
 from tracker.store import db as database
 from tracker.model.times import utc_now
@@ -75,46 +80,71 @@ def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = N
         url = rows[0]["url"]
     request_id = f"{site_id_for(url)}/request/{alaveteli.request_slug(url)}"
     database.record_fetch(db, path.resolve().as_uri(), content=content, request_id=request_id)
-    bodies = Bodies(url, page=_newest_body(db, request_id, "page"), json=content)
+    bodies = Bodies(url, page=_newest_body(db, request_id, "page")[1], json=content)
     return ingest(db, bodies, request_id=request_id, now=now)
 
 
-def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
-    """The newest good raw body of a request's page or .json."""
+def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> tuple[str | None, bytes | None]:
+    """Where the newest good raw body of a request's page or .json came from, and the body.
+
+    E-mail imported into the request is not one of its pages (``read_stored_email``)."""
     for fetch in db.query(
         """select url, sha256 from fetches where request_id = ? and error is null
-           and sha256 is not null order by fetched_at desc, id desc""",
-        [request_id],
+           and sha256 is not null and url not like ? order by fetched_at desc, id desc""",
+        [request_id, f"{MAIL_URL_PREFIX}%"],
     ):
         is_json = fetch["url"].split("?")[0].endswith(".json")
         if is_json == (kind == "json"):
-            return database.fetch_body(db, fetch["sha256"])
-    return None
+            return fetch["url"], database.fetch_body(db, fetch["sha256"])
+    return None, None
 
 
 def reparse(db: sqlite_utils.Database, now: datetime | None = None, batch: int = 500) -> tuple[int, list[str]]:
-    """Rebuild every thread from its newest stored page (and .json) bodies, fetching nothing.
+    """Rebuild every thread from what it was read from, fetching nothing: its newest stored page
+    (and .json), and the e-mail imported into it, read again; a thread known only from e-mail,
+    from its e-mail alone.
 
-    A thread whose stored bodies no longer parse is left as it is and reported; ``batch``
-    threads are saved to a transaction (each still whole or not at all).
+    A thread whose stored bodies no longer parse, or that would take another request's
+    messages, is left as it is and reported; ``batch`` threads are saved to a transaction (each
+    still whole or not at all).
     """
     problems: list[str] = []
     rebuilt = 0
     now = now or utc_now()
-    rows = iter(list(db.query("select id, url from requests")))
+    rows = iter(list(db.query("select id, site_id, url from requests")))
     while chunk := list(islice(rows, batch)):
         with db.atomic():
             for row in chunk:
-                bodies = Bodies(row["url"], page=_newest_body(db, row["id"], "page"), json=_newest_body(db, row["id"], "json"))
-                if bodies.page is None:
-                    continue
                 try:
-                    ingest(db, bodies, request_id=row["id"], now=now, strict_json=True)
-                except alaveteli.PageError as error:
+                    rebuilt += _rebuild(db, row, now)
+                except (alaveteli.PageError, database.IdentityConflict) as error:
                     problems.append(f"{row['url']}: {error}")
-                    continue
-                rebuilt += 1
     return rebuilt, problems
+
+
+def _rebuild(db: sqlite_utils.Database, row: dict, now: datetime) -> bool:
+    """Rebuild one thread (``reparse``); False when nothing is stored to rebuild it from."""
+    page_url, page = _newest_body(db, row["id"], "page")
+    json_url, json = _newest_body(db, row["id"], "json")
+    stored = None
+    if db["messages"].count_where("request_id = ? and source = ?", [row["id"], database.SOURCE_EMAIL]):
+        stored = database.load_thread(db, row["id"])
+    # The e-mail imported into it, read again where its raw e-mail is kept.
+    emails = read_stored_email(db, row["id"], row["site_id"]) if stored else {}
+    email_messages = [emails.get(m.id, m) for m in stored.messages if m.source == database.SOURCE_EMAIL] if stored else []
+    if page is not None or json is not None:
+        thread, _ = read_bodies(db, Bodies(row["url"], page=page, json=json), strict_json=True)
+    elif stored is not None:
+        thread = stored
+        thread.messages = [message for message in stored.messages if message.source != database.SOURCE_EMAIL]
+    else:
+        return False
+    if email_messages:
+        join_email(thread, email_messages)
+    # Only what came from the site itself may move a message from another of its threads.
+    from_site = (page_url or json_url or "").startswith(("http://", "https://"))
+    ingest(db, thread, request_id=row["id"], now=now, from_site=from_site)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,11 +157,15 @@ MAIL_SUFFIXES = {".eml", ".mbox"}
 
 @dataclass
 class SavedImport:
-    """One saved page or .json: what saving it changed, or the one line saying why it failed."""
+    """One saved page or .json: what saving it changed, or the one line saying why it failed.
+
+    ``unpolled``: the request's URL when its site is not followed, so it is stored but not
+    polled (``foi-tracker follow`` that URL to have it polled)."""
 
     path: Path
     result: database.SaveResult | None = None
     error: str | None = None
+    unpolled: str | None = None
 
 
 @dataclass
@@ -176,7 +210,9 @@ def import_paths(db: sqlite_utils.Database, paths: Iterable[Path], *, url: str |
         except ValueError as error:
             report.saved.append(SavedImport(path, error=str(error)))
             continue
-        report.saved.append(SavedImport(path, result))
+        request = db["requests"].get(result.request_id)
+        unpolled = None if is_followed_site(db, request["site_id"]) else request["url"]
+        report.saved.append(SavedImport(path, result, unpolled=unpolled))
     if mail:
         report.mail = import_mail(db, mail, me=me)
     return report

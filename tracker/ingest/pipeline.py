@@ -19,6 +19,7 @@ import sqlite_utils
 
 from scrapers import alaveteli
 from tracker import deadlines
+from tracker.ingest.follow import is_followed_site
 from tracker.model import Thread, iso
 from tracker.reading.classify import classify_thread
 from tracker.model.times import london_today, utc_now
@@ -50,6 +51,7 @@ def ingest(
     strict_json: bool = False,
     record_sources: bool = False,
     follow: bool = False,
+    from_site: bool = False,
 ) -> database.SaveResult:
     """Read a thread from ``source`` and save it, enriched, as of ``now`` (default: the present).
 
@@ -60,32 +62,44 @@ def ingest(
     ``.json`` that does not parse is marked on its fetch and left out (the thread is saved from
     its page alone), or raises too with ``strict_json``. ``record_sources`` saves the hashes of
     the bodies with the thread, which is what polling compares the next fetch with; ``follow``
-    also follows the request (a page imported by hand).
+    also follows the request (a page imported by hand) when its site is followed already: an
+    import never adds a host to what is polled. ``from_site``: the bodies were fetched from the
+    site itself (polling), which may move a message between its own threads; from anywhere else
+    a message or annotation stored under another request is refused, ``IdentityConflict``, and
+    nothing is saved (the fetches of the bodies say why).
     """
     now = now or utc_now()
     if isinstance(source, Thread):
         thread, sources, fetch_ids = source, None, []
     else:
-        thread, json_used = _read(db, source, strict_json)
+        thread, json_used = read_bodies(db, source, strict_json)
         sources = {"page_sha256": sha256_of(source.page), "json_sha256": sha256_of(json_used)} if record_sources else None
         fetch_ids = [fetch_id for fetch_id in (source.page_fetch_id, source.json_fetch_id) if fetch_id is not None]
     if request_id is not None:
         rekey(thread, request_id)
     enrich(database.complete_authority(db, thread), london_today(now))
     observed_at = iso(now)
-    with db.atomic():
-        _attribute_fetches(db, fetch_ids, thread.id)
-        result = database.save_thread(db, thread, observed_at, sources)
-        if follow:
-            db["follows"].insert(
-                {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
-                ignore=True,
-            )
+    try:
+        with db.atomic():
+            attribute_fetches(db, fetch_ids, thread.id)
+            result = database.save_thread(db, thread, observed_at, sources, allow_moves=from_site)
+            if follow and is_followed_site(db, thread.site.id):
+                db["follows"].insert(
+                    {"url": thread.url, "kind": "request", "site_id": thread.site.id, "added_at": observed_at},
+                    ignore=True,
+                )
+    except database.IdentityConflict as error:
+        for fetch_id in fetch_ids:
+            _mark(db, fetch_id, error)
+        raise
     return result
 
 
-def _read(db: sqlite_utils.Database, bodies: Bodies, strict_json: bool) -> tuple[Thread, bytes | None]:
-    """Parse the page and merge the ``.json``: the thread, and the ``.json`` body it used."""
+def read_bodies(db: sqlite_utils.Database, bodies: Bodies, strict_json: bool = False) -> tuple[Thread, bytes | None]:
+    """Parse the page and merge the ``.json``: the thread, and the ``.json`` body it used.
+
+    The first step of ``ingest``, for a caller that adds to the thread before saving it
+    (``reparse`` adds the e-mail imported into it)."""
     thread = None
     if bodies.page is not None:
         try:
@@ -114,8 +128,8 @@ def _mark(db: sqlite_utils.Database, fetch_id: int | None, error: Exception) -> 
         database.set_fetch_error(db, fetch_id, str(error))
 
 
-def _attribute_fetches(db: sqlite_utils.Database, fetch_ids: list[int], request_id: str) -> None:
-    """Give the fetches of bodies read before we knew their request (a saved page) its id."""
+def attribute_fetches(db: sqlite_utils.Database, fetch_ids: list[int], request_id: str) -> None:
+    """Give the fetches of bodies read before we knew their request (a saved page, an e-mail) its id."""
     if fetch_ids:
         db.execute(
             f"update fetches set request_id = ? where request_id is null and id in ({', '.join('?' * len(fetch_ids))})",

@@ -185,15 +185,16 @@ def _mark_feed(db: sqlite_utils.Database, url: str, now: datetime, newest: str |
 def due_requests(
     db: sqlite_utils.Database, now: datetime, *, poll_all: bool = False, limit: int | None = None
 ) -> list[dict]:
-    """Requests whose next poll is due (all with ``poll_all``), soonest first.
+    """Requests of the followed sites whose next poll is due (all with ``poll_all``), soonest first.
 
     With a ``limit`` (the run's budget), sites take turns, so one busy site cannot starve the
     others.
     """
-    sql = "select id, site_id, url, status, due_date from requests"
+    # Only the followed sites: a request known from an import alone, or e-mail, is not polled.
+    sql = "select id, site_id, url, status, due_date from requests where site_id in (select site_id from follows)"
     params: list = []
     if not poll_all:
-        sql += " where next_poll_at is null or next_poll_at <= ?"
+        sql += " and (next_poll_at is null or next_poll_at <= ?)"
         params.append(iso(now))
     sql += " order by coalesce(next_poll_at, ''), id"
     rows = list(db.query(sql, params))
@@ -306,7 +307,7 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
     bodies = Bodies(url, page=page.body or b"", json=data.body, page_fetch_id=page.fetch_id, json_fetch_id=data.fetch_id)
     try:
-        result = ingest(db, bodies, request_id=request_id, now=now, record_sources=True)
+        result = ingest(db, bodies, request_id=request_id, now=now, record_sources=True, from_site=True)
     except alaveteli.PageError as error:
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=f"{page.url}: {error}"))
     outcome = PollOutcome(request_id, ok=True, changed=result.changed, new_messages=len(result.new_messages))

@@ -2,7 +2,10 @@
 
 Saving is idempotent: saving the same thread twice changes nothing. History is append-only:
 a message, attachment or annotation that disappears from a page gets ``hidden_at`` and is
-never deleted; a change of status is appended to ``status_history``. Every fetch is recorded
+never deleted; a change of status is appended to ``status_history``. Identity cannot be
+forged: a message or annotation id belongs to the request it was first stored under; only the
+site itself may move one (``allow_moves``), anything else that claims it for another request is
+refused (``IdentityConflict``). Every fetch is recorded
 in ``fetches`` with its raw body kept zlib-compressed in ``fetch_bodies`` for ``reparse``.
 """
 
@@ -104,6 +107,10 @@ def _is_memory(db: sqlite_utils.Database) -> bool:
     return not row or not row[2]
 
 
+class IdentityConflict(ValueError):
+    """A source claims ids stored under another request and may not move them; str() is one line."""
+
+
 @dataclass
 class SaveResult:
     """What saving one thread changed."""
@@ -133,16 +140,22 @@ def save_thread(
     thread: Thread,
     observed_at: str | None = None,
     sources: dict[str, str | None] | None = None,
+    *,
+    allow_moves: bool = False,
 ) -> SaveResult:
     """Upsert one thread (site, authority, user, request, messages, attachments, annotations).
 
     One transaction: a thread is saved whole or not at all, together with ``sources`` (the
     hashes of the bodies it was built from, ``page_sha256`` / ``json_sha256``), so that what
     was saved and what it was saved from never disagree, even after a crash.
+
+    A message or annotation stored under another request moves here only with ``allow_moves``:
+    the thread was read from the site itself, which may move a message between its own threads
+    (Alaveteli's redeliver_incoming). Otherwise the thread is refused whole (``IdentityConflict``).
     """
     observed_at = observed_at or iso(utc_now())
     with db.atomic():
-        result = _save_thread(db, thread, observed_at)
+        result = _save_thread(db, thread, observed_at, allow_moves)
         if sources:
             _update(db, "requests", thread.id, sources)
         return result
@@ -163,10 +176,10 @@ def save_threads(db: sqlite_utils.Database, threads: Iterable[Thread], observed_
         if not chunk:
             return results
         with db.atomic():
-            results.extend(_save_thread(db, thread, observed_at) for thread in chunk)
+            results.extend(_save_thread(db, thread, observed_at, False) for thread in chunk)
 
 
-def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> SaveResult:
+def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str, allow_moves: bool) -> SaveResult:
     result = SaveResult(thread.id)
     save_site(db, thread)
     if thread.authority:
@@ -218,8 +231,8 @@ def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str) ->
         }])
         result.status_changed = previous is not None
 
-    _save_messages(db, thread, observed_at, result)
-    result.new_annotations = _save_annotations(db, thread, observed_at)
+    _save_messages(db, thread, observed_at, result, allow_moves)
+    result.new_annotations = _save_annotations(db, thread, observed_at, allow_moves)
     if result.changed or changed_request:
         _update(db, "requests", thread.id, {"last_changed_at": observed_at})
     return result
@@ -246,13 +259,15 @@ def save_site(db: sqlite_utils.Database, thread: Thread) -> None:
     }))
 
 
-def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, result: SaveResult) -> None:
+def _save_messages(db: sqlite_utils.Database, thread: Thread, observed_at: str, result: SaveResult,
+                   allow_moves: bool) -> None:
     ids = json.dumps([message.id for message in thread.messages])
     # A message can move between threads (Alaveteli's redeliver_incoming): rows stored under
-    # another request are read too, and saving moves them here.
+    # another request are read too, and saving moves them here when the site itself says so.
     stored = {row["id"]: row for row in _rows(
         db, "select * from messages where request_id = ? or id in (select value from json_each(?))", [thread.id, ids]
     )}
+    _check_claims(thread.id, "message", stored.values(), allow_moves)
     new_rows: list[dict[str, Any]] = []
     _adopt_email_copies(db, thread, stored)
     for position, message in enumerate(thread.messages):
@@ -411,8 +426,12 @@ def _save_attachments(db: sqlite_utils.Database, attachments: list[Attachment], 
     _insert(db, "attachments", new_rows)
 
 
-def _save_annotations(db: sqlite_utils.Database, thread: Thread, observed_at: str) -> int:
-    stored = {row["id"]: row for row in _rows(db, "select * from annotations where request_id = ?", [thread.id])}
+def _save_annotations(db: sqlite_utils.Database, thread: Thread, observed_at: str, allow_moves: bool) -> int:
+    stored = {row["id"]: row for row in _rows(
+        db, "select * from annotations where request_id = ? or id in (select value from json_each(?))",
+        [thread.id, json.dumps([annotation.id for annotation in thread.annotations])],
+    )}
+    _check_claims(thread.id, "annotation", stored.values(), allow_moves)
     added = 0
     for annotation in thread.annotations:
         row = _annotation_row(annotation)
@@ -427,6 +446,18 @@ def _save_annotations(db: sqlite_utils.Database, thread: Thread, observed_at: st
         if not before["hidden_at"]:
             _update(db, "annotations", annotation_id, {"hidden_at": observed_at})
     return added
+
+
+def _check_claims(request_id: str, what: str, stored: Iterable[dict[str, Any]], allow_moves: bool) -> None:
+    """Refuse ids stored under another request, unless they may move (``save_thread``)."""
+    if allow_moves:
+        return
+    foreign = [row for row in stored if row["request_id"] != request_id]
+    if foreign:
+        raise IdentityConflict(
+            f"{what} {foreign[0]['id']} belongs to {foreign[0]['request_id']}, not {request_id}: refused "
+            f"({len(foreign)} {what}(s) of another request claimed; nothing saved)"
+        )
 
 
 def _annotation_row(annotation: Annotation) -> dict[str, Any]:

@@ -44,3 +44,28 @@ def notifications_per_recipient(db: sqlite_utils.Database) -> None:
         table.add_column("recipient", str)
         db.execute("update notifications set recipient = ?", [EVERY_RECIPIENT])
         table.transform(pk=("flag_id", "channel", "recipient"), not_null={"recipient"})
+
+
+@MIGRATIONS()
+def repair_flags_cleared_before_raised(db: sqlite_utils.Database) -> None:
+    """A check for an earlier day than one already run cleared standing flags on that earlier day,
+    before they were raised, and the next check raised them again as new (issue 11).
+
+    Such a flag stood until the next episode of the same flag on the same request was raised, so
+    it is cleared on that day; with no later episode and none standing, it stands again (the
+    next check keeps or clears it). The declared triggers keep it from happening again.
+    """
+    if not db["flags"].exists():
+        return
+    broken = db.execute(
+        "select id, request_id, flag, raised_on from flags where cleared_on < raised_on order by id").fetchall()
+    for flag_id, request_id, flag, raised_on in broken:
+        later = db.execute(
+            "select min(raised_on) from flags where request_id = ? and flag = ? and id > ? and raised_on >= ?",
+            [request_id, flag, flag_id, raised_on],
+        ).fetchone()[0]
+        standing = db.execute(
+            "select count(*) from flags where request_id = ? and flag = ? and cleared_on is null", [request_id, flag]
+        ).fetchone()[0]
+        cleared_on = later or (raised_on if standing else None)
+        db.execute("update flags set cleared_on = ? where id = ?", [cleared_on, flag_id])

@@ -228,6 +228,11 @@ TABLES: tuple[Table, ...] = (
     # One row per flag, channel and recipient (tracker.bot.notify): claimed by one run while it
     # sends, then delivered, or failed and retried by a later run.
     Table(
+        "late_checks",
+        {"day": str, "checked_at": str},
+        pk="day",
+    ),
+    Table(
         "notifications",
         {
             "flag_id": int,
@@ -367,6 +372,18 @@ TABLES_BY_NAME = {table.name: table for table in TABLES}
 # accepted the flag for every recipient it had then (migration notifications_per_recipient).
 EVERY_RECIPIENT = "*"
 
+
+# Triggers: rules the database itself enforces, whatever writes to it. The text after
+# "CREATE TRIGGER <name>" (tracker.store.sync creates or replaces them like the views).
+# History is append-only: no flag is cleared before the day it was raised, so a check for an
+# earlier day than one already recorded can never rewrite it (tracker.bot.late).
+_CLEARED_BEFORE_RAISED = """
+WHEN NEW.cleared_on < NEW.raised_on
+BEGIN SELECT RAISE(ABORT, 'a flag cannot be cleared before the day it was raised'); END"""
+TRIGGERS: dict[str, str] = {
+    "flags_insert_cleared_after_raised": "BEFORE INSERT ON flags" + _CLEARED_BEFORE_RAISED,
+    "flags_update_cleared_after_raised": "BEFORE UPDATE OF raised_on, cleared_on ON flags" + _CLEARED_BEFORE_RAISED,
+}
 
 # Tables that hold bookkeeping or raw bytes, hidden in Datasette.
 INTERNAL_TABLES = ("fetch_bodies",)

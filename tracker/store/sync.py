@@ -3,8 +3,8 @@
 ``changes(db)`` compares the declarations with what the database holds and lists what is missing
 or different, without writing anything; each change applies itself. The sync only adds and
 corrects: missing tables, columns, indexes (plain, unique, partial) and full-text indexes are
-created, views and partial indexes whose SQL differs are replaced, reference rows are inserted or
-corrected. Anything else (a rename, a move, a dropped column, a new type or key) is a named
+created, views, triggers and partial indexes whose SQL differs are replaced, reference rows are
+inserted or corrected. Anything else (a rename, a move, a dropped column, a new type or key) is a named
 migration (``tracker.store.migrations``).
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Callable
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
 
-from tracker.store.schema import REFERENCES, TABLES, TABLES_BY_NAME, VIEWS, PartialIndex, Reference, Table
+from tracker.store.schema import REFERENCES, TABLES, TABLES_BY_NAME, TRIGGERS, VIEWS, PartialIndex, Reference, Table
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ def changes(db: sqlite_utils.Database) -> list[Change]:
     for table in TABLES:
         found += _table_changes(db, table)
     for name, sql in VIEWS.items():
-        found += _view_changes(db, name, sql)
+        found += _object_changes(db, "view", name, f"CREATE VIEW {quote_identifier(name)} AS {sql.strip()}")
+    for name, sql in TRIGGERS.items():
+        found += _object_changes(db, "trigger", name, f"CREATE TRIGGER {quote_identifier(name)} {sql.strip()}")
     for reference in REFERENCES:
         found += _reference_changes(db, reference)
     return found
@@ -93,11 +95,11 @@ def _partial_index_sql(table: str, index: PartialIndex) -> str:
     return f"CREATE INDEX {index.name} on {table}({', '.join(index.columns)}) where {index.where}"
 
 
-def _view_changes(db: sqlite_utils.Database, name: str, sql: str) -> list[Change]:
-    create = f"CREATE VIEW {quote_identifier(name)} AS {sql.strip()}"
-    if _normal(_stored_sql(db, "view", name)) == _normal(create):
+def _object_changes(db: sqlite_utils.Database, kind: str, name: str, create: str) -> list[Change]:
+    """A view or trigger missing, or stored with other SQL than ``create``: (re)create it."""
+    if _normal(_stored_sql(db, kind, name)) == _normal(create):
         return []
-    return [Change(f"view {name}", lambda db: _replace(db, "view", name, create))]
+    return [Change(f"{kind} {name}", lambda db: _replace(db, kind, name, create))]
 
 
 def _stored_sql(db: sqlite_utils.Database, kind: str, name: str) -> str | None:

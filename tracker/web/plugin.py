@@ -20,7 +20,7 @@ import markupsafe
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 
-from tracker.deadlines import DEFAULT_REGIME, Calendar, UnknownRegime, calendar_for
+from tracker.deadlines import stored_calendar
 from tracker.model.taxonomy import CLOSED_STATES, CLOSED_WITHOUT_ANSWER
 from tracker.model.times import LONDON, instant_or_none, london_day, london_today
 from tracker.store.schema import VIEWS
@@ -168,22 +168,13 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def _calendar_of(regime: str | None) -> Calendar:
-    """The request's calendar, by the one lookup the daily check uses (unknown regimes count as
-    the site default's)."""
-    try:
-        return calendar_for(regime or DEFAULT_REGIME)
-    except UnknownRegime:
-        return calendar_for(DEFAULT_REGIME)
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def deadline_line(request: dict[str, Any], today: date) -> dict[str, Any]:
     """Sent, due, long overdue, answered, and the verdict: on time, or how late, in working days."""
-    calendar = _calendar_of(request.get("regime"))
+    calendar = stored_calendar(request.get("regime"))  # the one lookup the daily check uses
     due = _day(request.get("due_date"))
     due_source = "ours" if due else None
     if due is None and request.get("site_due_date"):
