@@ -142,20 +142,26 @@ def last_slot(now: datetime, at: time) -> datetime:
 
 
 def missed_late_check(db: sqlite_utils.Database, now: datetime, at: time = time(6, 0)) -> bool:
-    """Whether no successful late check has started since the latest daily slot."""
+    """Whether a daily slot passed since the last successful late check, with no run since.
+
+    A check that never ran has missed nothing before today's slot: started at 04:13 with the
+    check at 06:00, the scheduler waits for 06:00 rather than running the check twice.
+    """
     slot = last_slot(now, at)
+    started = []
     for row in db.query("select started_at from job_runs where job = ? and ok = 1 order by id desc limit 50",
                         [LATE_CHECK]):
         try:
-            if instant(row["started_at"]) >= slot:
-                return False
+            started.append(instant(row["started_at"]))
         except (TypeError, ValueError):
             continue
-    return True
+    if not started:
+        return slot.date() == now.astimezone(LONDON).date()
+    return all(run < slot for run in started)
 
 
 def catch_up(scheduler: BaseScheduler, db_path: str, now: datetime, config: Config | None = None) -> bool:
-    """At start: if the daily check's latest slot passed with no successful run, run it at once.
+    """At start: if a slot of the daily check was missed (``missed_late_check``), run it at once.
 
     The registered daily job (``register_jobs`` first) is simply moved to ``now``; after that
     run its trigger takes it back to the usual time.
