@@ -1,4 +1,4 @@
-"""Mail stores read as streams, one message at a time.
+"""Mail stores read as streams, one message at a time; importing them again adds nothing.
 
 The memory figure for a 106 MB mbox is a benchmark (``bench/bench_mbox.py``); these tests check
 the behaviour behind it on small files.
@@ -61,3 +61,15 @@ def test_an_email_over_the_limit_is_imported_from_its_beginning_with_a_note(tmp_
     assert [row["body_text"].strip() for row in db.query("select body_text from messages")] == ["PDF attachment enclosed."]
     assert db.execute("select bytes from fetches").fetchall() == [(20_000,)]
 
+
+def test_importing_a_mailbox_again_adds_no_fetches(tmp_path):
+    path = fixture_mbox(tmp_path / "mail.mbox")
+    db_path = tmp_path / "mail.db"
+    run = lambda: CliRunner().invoke(cli, ["--db", str(db_path), "import", str(path)])  # noqa: E731
+    assert run().exit_code == 0
+    db = open_db(db_path)
+    counts = (db["fetches"].count, db["fetch_bodies"].count, db["messages"].count)
+    assert counts == (13, 13, 13)
+    again = run()
+    assert again.exit_code == 0 and "13 already imported" in again.stderr
+    assert (db["fetches"].count, db["fetch_bodies"].count, db["messages"].count) == counts

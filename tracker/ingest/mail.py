@@ -79,7 +79,8 @@ def _import_one(db: sqlite_utils.Database, label: str, content: bytes, mail: Ema
                 now: datetime, report: MailImport) -> None:
     thread, direction = _thread_for(db, mail, mine)
     message = _message(thread.site.id, mail, direction, content)
-    database.record_fetch(db, f"mail:{label}", content=content, request_id=thread.id if _stored(db, thread.id) else None)
+    if not database.body_kept(db, content):  # imported again: its raw e-mail is kept already
+        database.record_fetch(db, f"mail:{label}", content=content, request_id=thread.id if _stored(db, thread.id) else None)
     if any(existing.id == message.id for existing in thread.messages):
         report.already_stored += 1
         return

@@ -515,6 +515,11 @@ def set_fetch_error(db: sqlite_utils.Database, fetch_id: int, error: str) -> Non
         db["fetches"].update(fetch_id, {"error": error})
 
 
+def body_kept(db: sqlite_utils.Database, content: bytes) -> bool:
+    """Whether these exact bytes are kept already (by any fetch or import)."""
+    return bool(db["fetch_bodies"].count_where("sha256 = ?", [hashlib.sha256(content).hexdigest()]))
+
+
 def fetch_body(db: sqlite_utils.Database, sha256: str) -> bytes | None:
     rows = list(db.query("select encoding, body from fetch_bodies where sha256 = ?", [sha256]))
     if not rows:
