@@ -173,15 +173,10 @@ class Setting:
     section: str  # "http", "notify.email"
     key: str  # as written in the file
     name: str  # the dataclass field
-    kind: Any  # the annotation, resolved
     default: Any
     help: str
     allowed: tuple[str, ...]
-    above: float | None
-    minimum: float | None
-    maximum: float | None
     example: Any
-    normalise: Callable[[str], str] | None
 
     @property
     def shown(self) -> Any:
@@ -203,10 +198,8 @@ def declared(kind: type = Config, section: str = "") -> Iterator[Setting | str]:
             nested.append((annotation, name))
             continue
         default = item.default if item.default is not MISSING else item.default_factory()
-        meta = item.metadata
-        yield Setting(section, key, item.name, annotation, default, meta.get("help", ""), meta.get("allowed", ()),
-                      meta.get("above"), meta.get("minimum"), meta.get("maximum"), meta.get("example"),
-                      meta.get("normalise"))
+        yield Setting(section, key, item.name, default, item.metadata.get("help", ""),
+                      item.metadata.get("allowed", ()), item.metadata.get("example"))
     for annotation, name in nested:
         yield name
         yield from declared(annotation, name)
