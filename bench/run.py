@@ -35,6 +35,7 @@ def benches(quick: bool) -> list[tuple[str, list[str]]]:
         ("changes", ["-m", "bench.bench_changes", "--threads", "1000" if quick else "10000"]),
         ("reliability", ["-m", "bench.bench_reliability", "--fetches", "600" if quick else "5000",
                          "--kills", "6" if quick else "20"]),
+        ("mbox", ["-m", "bench.bench_mbox"]),
     ]
 
 
@@ -97,6 +98,10 @@ def summary() -> list[list[object]]:
                      "nothing lost or doubled", fault["ok"]])
         rows.append([f"crash run, {crash['kills']} SIGKILLs", f"{crash['half_saved']} half-saved, "
                      f"{crash['duplicates']} duplicates, equal to uninterrupted: {crash['equal']}", "all ok", crash["ok"]])
+    if mbox := load("bench_mbox"):
+        for shape, figure in mbox["shapes"].items():
+            rows.append([f"import a {figure['mbox_mb']:.0f} MB mbox ({shape})", f"{figure['peak_mb']:.0f} MB peak, "
+                         f"{figure['seconds']:.0f} s", f"<= {mbox['target_mb']:.0f} MB", figure["ok"]])
     return rows
 
 

@@ -5,13 +5,7 @@ the scheduler's worker threads), does its work through ``tracker``, and records 
 row (job, started_at, finished_at, ok, summary). A failing job records why and returns; it never
 takes the scheduler down.
 
-```toml
-[schedule]
-poll_every_minutes = 60        # polling interval (with up to 10% jitter, at most 5 minutes)
-late_check_at = "06:00"        # the daily late check, Europe/London time
-refresh_authorities_on = "mon" # the weekly refresh of all-authorities.csv ...
-refresh_authorities_at = "04:30"  # ... at this Europe/London time
-```
+The times and the interval are ``[schedule]`` settings, declared in ``tracker.model.config``.
 """
 
 from __future__ import annotations
@@ -19,7 +13,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Callable
 
@@ -33,7 +26,7 @@ from tracker.ingest import authorities
 from tracker.bot.daily import run_daily_check
 from tracker.ingest.clients import polite_client
 from tracker.ingest import poll as polling
-from tracker.model.config import Config, ConfigError
+from tracker.model.config import Config, ScheduleConfig
 from tracker.model.times import LONDON, LONDON_ZONE, instant, iso, london_time, london_today, utc_now
 from tracker.store.db import open_db
 
@@ -41,51 +34,11 @@ log = logging.getLogger(__name__)
 
 TIMEZONE = LONDON_ZONE
 POLL, LATE_CHECK, REFRESH_AUTHORITIES = "poll", "late_check", "refresh_authorities"
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
-class ScheduleSettings:
-    poll_every_minutes: int = 60
-    late_check_at: time = time(6, 0)
-    refresh_authorities_on: str = "mon"
-    refresh_authorities_at: time = time(4, 30)
-
-
-def settings_from(config: Config) -> ScheduleSettings:
-    """``[schedule]`` of the configuration; one-line ConfigError for a bad value."""
-    section = config.raw.get("schedule", {})
-    where = f"{config.path}: " if config.path else ""
-    known = set(ScheduleSettings.__dataclass_fields__)
-    unknown = set(section) - known
-    if unknown:
-        raise ConfigError(f"{where}unknown [schedule] setting(s): {', '.join(sorted(unknown))}")
-    defaults = ScheduleSettings()
-    minutes = section.get("poll_every_minutes", defaults.poll_every_minutes)
-    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 7 * 24 * 60:
-        raise ConfigError(f"{where}[schedule] poll_every_minutes must be a whole number of minutes (1 to 10080)")
-    day = str(section.get("refresh_authorities_on", defaults.refresh_authorities_on)).lower()[:3]
-    if day not in DAYS:
-        raise ConfigError(f"{where}[schedule] refresh_authorities_on must be a day of the week (mon ... sun)")
-    return ScheduleSettings(
-        poll_every_minutes=minutes,
-        late_check_at=_clock_time(section, "late_check_at", defaults.late_check_at, where),
-        refresh_authorities_on=day,
-        refresh_authorities_at=_clock_time(section, "refresh_authorities_at", defaults.refresh_authorities_at, where),
-    )
-
-
-def _clock_time(section: dict[str, Any], key: str, default: time, where: str) -> time:
-    value = section.get(key)
-    if value is None:
-        return default
-    if isinstance(value, time):
-        return value
-    try:
-        hours, minutes = str(value).split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise ConfigError(f"{where}[schedule] {key} must be a time like \"06:00\"") from None
+def settings_from(config: Config) -> ScheduleConfig:
+    """``[schedule]`` of the configuration, checked when it was read (``tracker.model.config``)."""
+    return config.schedule
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,20 +142,26 @@ def last_slot(now: datetime, at: time) -> datetime:
 
 
 def missed_late_check(db: sqlite_utils.Database, now: datetime, at: time = time(6, 0)) -> bool:
-    """Whether no successful late check has started since the latest daily slot."""
+    """Whether a daily slot passed since the last successful late check, with no run since.
+
+    A check that never ran has missed nothing before today's slot: started at 04:13 with the
+    check at 06:00, the scheduler waits for 06:00 rather than running the check twice.
+    """
     slot = last_slot(now, at)
+    started = []
     for row in db.query("select started_at from job_runs where job = ? and ok = 1 order by id desc limit 50",
                         [LATE_CHECK]):
         try:
-            if instant(row["started_at"]) >= slot:
-                return False
+            started.append(instant(row["started_at"]))
         except (TypeError, ValueError):
             continue
-    return True
+    if not started:
+        return slot.date() == now.astimezone(LONDON).date()
+    return all(run < slot for run in started)
 
 
 def catch_up(scheduler: BaseScheduler, db_path: str, now: datetime, config: Config | None = None) -> bool:
-    """At start: if the daily check's latest slot passed with no successful run, run it at once.
+    """At start: if a slot of the daily check was missed (``missed_late_check``), run it at once.
 
     The registered daily job (``register_jobs`` first) is simply moved to ``now``; after that
     run its trigger takes it back to the usual time.

@@ -5,16 +5,23 @@ bytes give an :class:`Email` with whatever could be read, never an exception; a 
 unknown or lying charset is decoded with replacement characters. The text body is the first
 ``text/plain`` part that is not an attachment, else the first ``text/html`` part converted to
 text; attached e-mails (``message/rfc822``) are listed as attachments, not read as the body.
+
+Mail stores are read as streams: an mbox is indexed line by line (``mailbox.mbox``) and its
+messages are read one at a time, so memory follows the largest message, not the file. One
+message is read up to ``MAX_EMAIL_BYTES``; a larger one is cut there (``MailItem.cut``), so that
+its letter and the attachments within the limit are still imported.
 """
 
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import email.utils
 import mailbox
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from pathlib import Path
@@ -43,7 +50,7 @@ def read_email(content: bytes) -> Email:
     if isinstance(content, str):
         content = content.encode("utf-8", errors="replace")
     try:
-        message = email.message_from_bytes(content or b"", policy=email.policy.default)
+        message = _parse(content or b"")
     except Exception:  # the parser itself is tolerant; this guards against the unforeseen
         return Email(body_text=(content or b"").decode("utf-8", errors="replace"))
     headers = _headers(message)
@@ -76,6 +83,15 @@ def read_email(content: bytes) -> Email:
     else:
         found.body_text = plain or ""
     return found
+
+
+def _parse(content: bytes) -> Message:
+    """``email.message_from_bytes``, fed in slices: the whole message is never also held as one
+    decoded string."""
+    parser = email.parser.BytesFeedParser(policy=email.policy.default)
+    for start in range(0, len(content), _PARSE_SLICE):
+        parser.feed(content[start:start + _PARSE_SLICE])
+    return parser.close()
 
 
 def _headers(message: Message) -> dict[str, str]:
@@ -128,6 +144,13 @@ def _payload_bytes(part: Message) -> bytes:
 
 
 def _size(part: Message) -> int:
+    """The decoded size of a part. A base64 part (most attachments, some tens of megabytes) is
+    measured from its text, without decoding it."""
+    payload = part.get_payload()
+    if isinstance(payload, str) and str(part.get("content-transfer-encoding", "")).strip().lower() == "base64":
+        whitespace = sum(payload.count(character) for character in " \t\r\n")
+        padding = payload[-8:].rstrip().count("=")
+        return max(0, (len(payload) - whitespace) * 3 // 4 - padding)
     return len(_payload_bytes(part))
 
 
@@ -170,6 +193,10 @@ def _iso_date(value: str | None) -> str | None:
 # Mail stores: a single .eml, an mbox file, a Maildir folder
 
 
+MAX_EMAIL_BYTES = 20 * 1024 * 1024  # one e-mail is read up to this size (as [http] max_page_mb for a page); a larger one is cut there
+_PARSE_SLICE = 1024 * 1024
+
+
 @dataclass
 class MailItem:
     """One message of a mail store: its raw bytes, or why it could not be read."""
@@ -177,6 +204,7 @@ class MailItem:
     label: str  # the file, or the mbox / Maildir and the message's position or key in it
     content: bytes | None = None
     error: str | None = None
+    cut: bool = False  # larger than MAX_EMAIL_BYTES: ``content`` is its beginning only
 
 
 def iter_mail(path: Path) -> Iterator[MailItem]:
@@ -189,7 +217,11 @@ def iter_mail(path: Path) -> Iterator[MailItem]:
                 yield from iter_mail(child)
         return
     try:
-        head = path.read_bytes()[:5]
+        with path.open("rb") as handle:
+            head = handle.read(5)
+            if head != b"From ":
+                handle.seek(0)
+                content, cut = _read_one(handle)
     except OSError as error:
         yield MailItem(str(path), error=error.strerror or str(error))
         return
@@ -197,12 +229,16 @@ def iter_mail(path: Path) -> Iterator[MailItem]:
         yield from _mbox(path)
     elif path.suffix.lower() == ".mbox":
         yield MailItem(str(path), error="not an mbox: it does not start with a 'From ' line")
+    elif not looks_like_email(content):
+        yield MailItem(str(path), error="not an e-mail: no header lines at the start")
     else:
-        content = path.read_bytes()
-        if not looks_like_email(content):
-            yield MailItem(str(path), error="not an e-mail: no header lines at the start")
-        else:
-            yield MailItem(str(path), content)
+        yield MailItem(str(path), content, cut=cut)
+
+
+def _read_one(handle: BinaryIO) -> tuple[bytes, bool]:
+    """One message from ``handle``, up to MAX_EMAIL_BYTES, and whether there was more."""
+    content = handle.read(MAX_EMAIL_BYTES)
+    return content, bool(handle.read(1))
 
 
 def _mbox(path: Path) -> Iterator[MailItem]:
@@ -211,12 +247,13 @@ def _mbox(path: Path) -> Iterator[MailItem]:
         for position, key in enumerate(box.iterkeys(), start=1):
             label = f"{path}#{position}"
             try:
-                content = box.get_bytes(key)
+                # The mbox's own file, positioned on this message: read, never closed here.
+                content, cut = _read_one(box.get_file(key))
             except Exception as error:  # a damaged entry must not stop the others
                 yield MailItem(label, error=f"unreadable message ({error})")
                 continue
             if looks_like_email(content):
-                yield MailItem(label, content)
+                yield MailItem(label, content, cut=cut)
             else:
                 yield MailItem(label, error="corrupt message: no header lines")
     finally:
@@ -228,9 +265,12 @@ def _maildir(path: Path) -> Iterator[MailItem]:
     for key in sorted(box.iterkeys()):
         label = f"{path}/{key}"
         try:
-            yield MailItem(label, box.get_bytes(key))
+            with box.get_file(key) as handle:
+                content, cut = _read_one(handle)
         except Exception as error:
             yield MailItem(label, error=f"unreadable message ({error})")
+            continue
+        yield MailItem(label, content, cut=cut)
 
 
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{1,60}:[ \t]")
@@ -240,7 +280,7 @@ _MAIL_HEADERS = (b"from:", b"subject:", b"date:", b"message-id:", b"received:", 
 def looks_like_email(content: bytes) -> bool:
     """Text that opens with a block of RFC 822 headers (or an mbox ``From `` line and then
     headers), at least two of them ones every mail has."""
-    head = content.lstrip()[:4096].replace(b"\r\n", b"\n")
+    head = content[:8192].lstrip()[:4096].replace(b"\r\n", b"\n")
     block = head.split(b"\n\n", 1)[0].split(b"\n")
     if len(block) < 2 or not _HEADER_LINE.match(block[0]) and not block[0].startswith(b"From "):
         return False

@@ -1,4 +1,5 @@
-"""Rewrite the README's "Database" tables from tracker.store.schema and metadata.yml.
+"""Rewrite the README's generated sections: the "Database" tables from tracker.store.schema and
+metadata.yml, and the configuration reference from the settings declared in tracker.model.config.
 
     .venv/bin/python scripts/readme_schema.py
 """
@@ -13,10 +14,13 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tracker.model.config import declared, toml_value  # noqa: E402
 from tracker.store.schema import INTERNAL_TABLES, TABLES, VIEWS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
+CONFIG_START, CONFIG_END = "<!-- config:start -->", "<!-- config:end -->"
+COMMENT_COLUMN = 37
 
 
 def schema_markdown() -> str:
@@ -34,12 +38,32 @@ def schema_markdown() -> str:
     return "".join(parts)
 
 
+def config_toml() -> str:
+    """Every declared setting as a line of TOML: its example (else its default) and its help."""
+    lines = ["```toml"]
+    for item in declared():
+        if isinstance(item, str):
+            lines += ["", f"[{item}]"] if len(lines) > 1 else [f"[{item}]"]
+            continue
+        note = item.help
+        if item.allowed:
+            note += f" ({' | '.join(item.allowed)})"
+        if item.shown != item.default:
+            note += f" (default: {'none' if item.default is None else toml_value(item.default)})"
+        line = f"{item.key} = {toml_value(item.shown)}"
+        lines.append(f"{line:<{COMMENT_COLUMN - 1}} # {note.strip()}" if note.strip() else line)
+    return "\n".join([*lines, "```", ""])
+
+
+def _replace(text: str, start: str, end: str, content: str) -> str:
+    block = f"{start}\n{content}{end}"
+    return re.sub(f"{re.escape(start)}.*?{re.escape(end)}", lambda _: block, text, flags=re.S)
+
+
 def main() -> None:
     readme = ROOT / "README.md"
-    text = readme.read_text()
-    block = f"{START}\n{schema_markdown()}{END}"
-    text = re.sub(f"{re.escape(START)}.*?{re.escape(END)}", lambda _: block, text, flags=re.S)
-    readme.write_text(text)
+    text = _replace(readme.read_text(), START, END, schema_markdown())
+    readme.write_text(_replace(text, CONFIG_START, CONFIG_END, config_toml()))
 
 
 if __name__ == "__main__":

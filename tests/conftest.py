@@ -87,6 +87,8 @@ def calendar_of() -> Callable[[str | None], Calendar]:
 
 
 PAYLOAD_TITLE = 'Payload <script>window.__xss_title = 1</script> request'
+RTL_FILENAME = "invoice\u202efdp.exe"  # displayed as "invoiceexe.pdf" if the override is obeyed
+LONG_FILENAME = "scan_" + "0123456789" * 500 + ".pdf"
 PAYLOAD_BODY = (
     "Dear council,\n\n<script>window.__xss = 1; alert('stored')</script>\n"
     '<img src="x" onerror="window.__xss = 2">\n<svg onload="window.__xss = 3"></svg>\n'
@@ -223,6 +225,10 @@ def add_payload_thread(db) -> str:
         db["attachments"].insert({"id": f"{site}/outgoing-999999/attachment-2", "message_id": f"{site}/outgoing-999999",
                                   "filename": "<img src=x onerror=window.__xss=8>.pdf",
                                   "url": "javascript:window.__xss=9", "size": 1000})
+        # A right-to-left override that makes an .exe look like a .pdf, and a name too long for any line.
+        for number, filename in ((3, RTL_FILENAME), (4, LONG_FILENAME)):
+            db["attachments"].insert({"id": f"{site}/outgoing-999999/attachment-{number}",
+                                      "message_id": f"{site}/outgoing-999999", "filename": filename, "size": 2048})
     return request_id
 
 

@@ -237,3 +237,21 @@ def test_letters_with_script_payloads_execute_nothing(served, page):
     assert '<script>alert("x")</script>' in page.inner_text(".foi-thread")
     shoot(page, "xss-demo-letter")
     assert page.dialogs == []
+
+
+def test_file_names_cannot_pose_as_another_type_or_widen_the_page(served, page):
+    base, db_path = served
+    request_id = one(db_path, "select id from requests where id like '%/request/payload_thread'")[0][0]
+    long_name = one(db_path, "select filename from attachments where length(filename) > 5000")[0][0]
+    page.goto(f"{base}/{db_path.stem}/requests/{tilde_encode(request_id)}")
+    names = page.locator(".foi-attachment bdi").all_inner_texts()
+    assert "invoice[U+202E]fdp.exe" in names  # the override is shown, not obeyed: no "invoiceexe.pdf"
+    assert not any("\u202e" in shown for shown in names)
+    assert long_name in names
+    viewport = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport
+    widest = page.locator(".foi-attachment").evaluate_all("items => Math.max(...items.map(i => i.scrollWidth))")
+    assert widest <= viewport
+    page.locator(".foi-attachments").first.scroll_into_view_if_needed()
+    shoot(page, "thread-page-file-names")
+    assert page.dialogs == []

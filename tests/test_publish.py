@@ -583,6 +583,16 @@ def test_letters_are_escaped_everywhere(ds, db, name):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in pages[-1]
 
 
+def test_file_names_show_their_direction_controls(ds, db, name):
+    request_id = db.execute("select id from requests where id like '%payload_thread'").fetchone()[0]
+    attachment = db.execute("select id from attachments where filename like 'invoice%fdp.exe'").fetchone()[0]
+    thread = thread_page(ds, name, request_id)
+    table = get(ds, f"/{name}/attachments", id=attachment).text
+    for html in (thread, table):
+        assert "invoice[U+202E]fdp.exe" in html and "\u202e" not in html
+    assert "<bdi>invoice[U+202E]fdp.exe</bdi>" in thread  # isolated from the size after it
+
+
 def test_request_ids_in_views_and_queries_link_to_the_thread_page(ds, db, name):
     request_id = _late_expected(db).popitem()[0][0]
     href = f'href="/{name}/requests/{tilde_encode(request_id)}"'

@@ -134,6 +134,22 @@ def test_no_catch_up_before_six_or_after_a_run(db_path):
         scheduler.shutdown(wait=False)
 
 
+def test_started_before_the_first_slot_the_check_waits_for_it(scheduler, db_path):
+    """Started at 04:13 with the check at 06:00, a check that never ran has missed nothing."""
+    db = open_db(db_path)
+    early = datetime(2026, 11, 20, 4, 13, tzinfo=LONDON)
+    assert not jobs.missed_late_check(db, early)
+    assert jobs.missed_late_check(db, datetime(2026, 11, 20, 6, 1, tzinfo=LONDON))  # today's slot passed, no run
+    jobs.register_jobs(scheduler, Config(), db_path)
+    assert jobs.catch_up(scheduler, db_path, early) is False
+    assert scheduler.get_job("late_check").next_run_time.astimezone(LONDON).hour == 6
+    # Once it has run, only a slot that passed since its last successful run counts.
+    db["job_runs"].insert({"job": "late_check", "started_at": "2026-11-18T06:00:03+00:00", "ok": 1})
+    assert jobs.missed_late_check(db, early)  # the 19th's slot passed since
+    db["job_runs"].insert({"job": "late_check", "started_at": "2026-11-19T06:00:03+00:00", "ok": 1})
+    assert not jobs.missed_late_check(db, early)
+
+
 def test_jobs_run_on_demand_and_record_their_runs(scheduler, db_path, capsys):
     jobs.register_jobs(scheduler, Config(), db_path)
     assert jobs.run_job_now(scheduler, "poll") is True
@@ -181,7 +197,9 @@ def test_run_forever_stops_when_asked_and_catches_up_first(db_path):
         scheduler.add_listener(lambda event: ran.set() if event.job_id == "late_check" else None, EVENT_JOB_EXECUTED)
         started.set()
 
-    worker = threading.Thread(target=jobs.run_forever, args=(Config(), db_path),
+    # At 00:00 today's slot has always passed, whatever time the test runs.
+    midnight = Config(raw={"schedule": {"late_check_at": "00:00"}})
+    worker = threading.Thread(target=jobs.run_forever, args=(midnight, db_path),
                               kwargs={"stop": stop, "on_start": on_start}, daemon=True)
     worker.start()
     assert started.wait(10)

@@ -1,25 +1,7 @@
 """Delivery of new flags: e-mail (SMTP), webhook (JSON POST) and stdout.
 
-Configured in ``foi-tracker.toml``; without a ``[notify]`` section flags go to stdout only.
-
-```toml
-[notify]
-channels = ["stdout", "email", "webhook"]   # any of these, in this order
-
-[notify.email]
-host = "smtp.example.org"
-port = 587                         # default 25
-from = "foi-tracker@example.org"
-to = ["me@example.org"]            # a string or a list
-starttls = true                    # default false
-username = "foi-tracker"           # optional: log in
-password_env = "FOI_SMTP_PASSWORD" # the password is read from this environment variable
-timeout = 30                       # seconds, default 30
-
-[notify.webhook]
-url = "https://hooks.example.org/foi"
-timeout = 10                       # seconds, default 10
-```
+Configured under ``[notify]`` in ``foi-tracker.toml`` (the settings are declared in
+``tracker.model.config`` and shown in the README); without it flags go to stdout only.
 
 **Who gets what.** Each standing flag whose ``notified_at`` is NULL goes to every recipient of
 every configured channel: one e-mail per flag to the addresses of ``to`` (the subject names the
@@ -71,8 +53,6 @@ from tracker.model.config import Config, ConfigError
 from tracker.model.times import iso, utc_now
 from tracker.store.db import write_transaction
 from tracker.store.schema import EVERY_RECIPIENT
-
-CHANNELS = ("stdout", "email", "webhook")
 
 
 class DeliveryError(Exception):
@@ -289,37 +269,28 @@ def _smtp_reply(code: int, text: bytes | str) -> str:
 
 def channels_from_config(config: Config, *, stream: TextIO | None = None) -> list[Channel]:
     """The channels of ``[notify]`` (stdout only when there is none). Raises ConfigError."""
-    section = config.raw.get("notify", {})
+    section = config.notify
     where = f"{config.path}: " if config.path else ""
-    if not isinstance(section, dict):
-        raise ConfigError(f"{where}[notify] must be a table")
-    names = section.get("channels", ["stdout"])
-    if isinstance(names, str):
-        names = [names]
-    unknown = [n for n in names if n not in CHANNELS]
-    if unknown or not isinstance(names, list):
-        raise ConfigError(f"{where}[notify] channels: unknown {', '.join(map(str, unknown))} (use {', '.join(CHANNELS)})")
     channels: list[Channel] = []
-    for name in dict.fromkeys(names):
-        settings = section.get(name, {})
+    for name in dict.fromkeys(section.channels):
         if name == "stdout":
             channels.append(StdoutChannel(stream))
         elif name == "email":
-            missing = [key for key in ("host", "from", "to") if not settings.get(key)]
+            settings = section.email
+            missing = [key for key, value in (("host", settings.host), ("from", settings.sender), ("to", settings.to))
+                       if not value]
             if missing:
                 raise ConfigError(f"{where}[notify.email] needs {', '.join(missing)}")
-            to = settings["to"]
             channels.append(EmailChannel(
-                host=str(settings["host"]), sender=str(settings["from"]), to=[to] if isinstance(to, str) else list(to),
-                port=int(settings.get("port", 25)), starttls=bool(settings.get("starttls", False)),
-                username=settings.get("username"), password_env=settings.get("password_env"),
-                timeout=float(settings.get("timeout", 30)),
+                host=settings.host, sender=settings.sender, to=settings.to, port=settings.port,
+                starttls=settings.starttls, username=settings.username, password_env=settings.password_env,
+                timeout=settings.timeout,
             ))
         else:
-            url = str(settings.get("url", ""))
+            url = section.webhook.url or ""
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"{where}[notify.webhook] needs an http(s) url")
-            channels.append(WebhookChannel(url, timeout=float(settings.get("timeout", 10))))
+            channels.append(WebhookChannel(url, timeout=section.webhook.timeout))
     return channels
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from tracker.ingest import follow as following
 from tracker.ingest import offline
@@ -16,7 +17,7 @@ from tracker.web import publish
 from tracker.model.config import ConfigError, load_config
 from tracker.cli.deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli.reading import classify_command, evaluate_command
-from tracker.cli.context import Context, pass_context
+from tracker.cli.context import BadUsage, Context, database_command
 from tracker.model import site_id_for, times
 from tracker.model.times import london_time, london_today, utc_now
 
@@ -48,13 +49,13 @@ def cli(ctx: click.Context, db_path: str, config_path: str | None) -> None:
     try:
         config = load_config(config_path)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-    ctx.obj = Context(db_path, config)
+        raise BadUsage(str(error)) from None
+    ctx.obj = Context(db_path, config, db_given=ctx.get_parameter_source("db_path") is ParameterSource.COMMANDLINE)
 
 
 @cli.command()
 @click.argument("urls", nargs=-1, required=True)
-@pass_context
+@database_command(existing=False)
 def follow(context: Context, urls: tuple[str, ...]) -> None:
     """Track request threads, or every request on a /user/ or /body/ page.
 
@@ -77,7 +78,7 @@ def follow(context: Context, urls: tuple[str, ...]) -> None:
     type=click.IntRange(min=1),
     help="Poll at most this many threads this run (sites take turns). Default: [poll] max_threads in the config.",
 )
-@pass_context
+@database_command(existing=True)
 def poll(context: Context, poll_all: bool, limit: int | None) -> None:
     """Fetch what is due now: changed threads are parsed and saved.
 
@@ -160,7 +161,7 @@ def _print_poll_summary(report: polling.PollReport) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--url", help="The request URL, for a saved page or .json that does not name itself.")
 @click.option("--me", "me", multiple=True, help="Your own e-mail address (repeatable): tells your messages from theirs.")
-@pass_context
+@database_command(existing=False)
 def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tuple[str, ...]) -> None:
     """Import offline copies: saved pages (.html, .json) and e-mail (.eml, mbox, Maildir).
 
@@ -209,7 +210,7 @@ def authorities() -> None:
 @authorities.command("import")
 @click.argument("source", required=False)
 @click.option("--site", "site_url", help="The site a local CSV belongs to, e.g. https://www.whatdotheyknow.com.")
-@pass_context
+@database_command(existing=False)
 def authorities_import(context: Context, source: str | None, site_url: str | None) -> None:
     """Import all-authorities.csv: a local file (with --site), a site's URL, or every followed site.
 
@@ -244,7 +245,7 @@ def authorities_import(context: Context, source: str | None, site_url: str | Non
 
 
 @cli.command()
-@pass_context
+@database_command(existing=True)
 def reparse(context: Context) -> None:
     """Rebuild parsed data from the stored raw fetches, without fetching anything.
 
@@ -263,12 +264,10 @@ def reparse(context: Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 to publish.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--public", is_flag=True, help="Let search engines index the pages (robots are blocked otherwise).")
-@pass_context
+@database_command(existing=True)
 def serve(context: Context, host: str, port: int, public: bool) -> None:
     """Browse the database with Datasette (read-only), with metadata.yml."""
-    if not Path(context.db_path).exists():
-        raise click.ClickException(f"{context.db_path}: no such database; run 'foi-tracker follow' and 'poll' first")
-    context.db  # create or migrate the schema before Datasette opens it read-only
+    context.db  # migrate the schema before Datasette opens it read-only
     publish.serve(context.db_path, host, port, public=public)
 
 
@@ -277,7 +276,7 @@ def serve(context: Context, host: str, port: int, public: bool) -> None:
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Datasette port.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Pretend it is noon in London on this day: the same day gives the same database.")
-@pass_context
+@database_command(existing=False)
 def demo(context: Context, no_serve: bool, port: int, today: datetime | None) -> None:
     """Scrape the bundled sample Alaveteli site over loopback HTTP, run the late check, serve it.
 

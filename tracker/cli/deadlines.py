@@ -15,7 +15,7 @@ from tracker.bot import notify
 from tracker.bot.daily import run_daily_check
 from tracker.model.config import ConfigError
 from tracker.model.times import london_day, london_today
-from tracker.cli.context import Context, pass_context
+from tracker.cli.context import BadUsage, Context, database_command
 
 
 def _parse_day(value: str) -> date:
@@ -100,7 +100,7 @@ def deadline(sent: date, regime: str, school: bool, as_json: bool) -> None:
 @click.option("--today", type=DAY, help="Check as on this day (default: today in Europe/London).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--notify", "send", is_flag=True, help="Send new flags on the channels of [notify] in foi-tracker.toml.")
-@pass_context
+@database_command(existing=True)
 def late(context: Context, today: date | None, as_json: bool, send: bool) -> None:
     """The daily late check, once: raise, update and clear flags, refresh the summary tables,
     and print the report.
@@ -116,7 +116,7 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
         try:
             channels = notify.channels_from_config(context.config, stream=sys.stderr if as_json else None)
         except ConfigError as error:
-            raise click.UsageError(str(error)) from None
+            raise BadUsage(str(error)) from None
 
     def print_report(report: late_check.LateReport) -> None:
         if as_json:
@@ -141,7 +141,7 @@ def late(context: Context, today: date | None, as_json: bool, send: bool) -> Non
 
 
 @click.command()
-@pass_context
+@database_command(existing=False)
 def schedule(context: Context) -> None:
     """Run the scheduler in the foreground: polling, the daily late check at 06:00 Europe/London,
     and the weekly refresh of authorities. Ctrl-C or SIGTERM stops it cleanly."""
@@ -151,7 +151,7 @@ def schedule(context: Context) -> None:
         settings = settings_from(context.config)
         notify.channels_from_config(context.config)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        raise BadUsage(str(error)) from None
     context.db  # create or migrate the schema before the jobs open it
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)

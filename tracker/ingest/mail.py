@@ -25,7 +25,7 @@ from typing import Iterable
 
 import sqlite_utils
 
-from scrapers.mailbox import Email, iter_mail, read_email, request_address
+from scrapers.mailbox import MAX_EMAIL_BYTES, Email, iter_mail, read_email, request_address
 from tracker.store import db as database
 from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User
 from tracker.model.times import UTC, instant, utc_now
@@ -70,6 +70,10 @@ def import_mail(
                 report.errors.append(f"{item.label}: {item.error}")
                 continue
             mail = read_email(item.content or b"")
+            if item.cut:
+                limit = f"{MAX_EMAIL_BYTES / 2**20:g} MB"
+                report.notes.append(f"{item.label}: larger than {limit}; imported from its first {limit} "
+                                    "(attachments past that are left out or cut short)")
             if mail.date is None:
                 report.notes.append(f"{item.label}: no Date header; stored without a date")
             try:

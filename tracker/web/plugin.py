@@ -346,7 +346,10 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
-    """In views and query results, a request_id links to its thread page."""
+    """In views and query results, a request_id links to its thread page; in the attachments
+    table, a file name shows its bidirectional controls (``_filename``)."""
+    if table == "attachments" and column == "filename" and isinstance(value, str) and _BIDI_CONTROLS.search(value):
+        return _filename(value)
     if column != "request_id" or not isinstance(value, str) or (table is not None and table not in VIEWS):
         return None
     href = datasette.urls.row(database, "requests", tilde_encode(value))
@@ -357,6 +360,17 @@ def _web_url(value: Any) -> str | None:
     """``value`` if it is an http(s) URL, else None: only those become links."""
     text = str(value or "").strip()
     return text if re.match(r"^https?://", text, re.I) else None
+
+
+# Unicode's explicit directional formatting characters (UAX #9): embeddings, overrides,
+# isolates and the three marks. In a file name they can make "invoice\u202efdp.exe" read
+# "invoiceexe.pdf"; shown as their code points, the name reads as what it is.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _filename(value: Any) -> str:
+    """A file name for display, each bidirectional control character shown as ``[U+202E]``."""
+    return _BIDI_CONTROLS.sub(lambda match: f"[U+{ord(match.group()):04X}]", str(value or ""))
 
 
 def _filesize(size: Any) -> str:
@@ -385,6 +399,7 @@ def _when(instant: str | None) -> str:
 def prepare_jinja2_environment(env):
     env.filters["web_url"] = _web_url
     env.filters["filesize"] = _filesize
+    env.filters["filename"] = _filename
     env.filters["long_day"] = _long_day
     env.filters["when"] = _when
     env.filters["tilde"] = tilde_encode
