@@ -11,6 +11,7 @@
   ``london_day`` and ``calendar_of`` are the rules it fills the deadlines by.
 - ``smtp`` and ``webhook``: a real SMTP server and a real webhook receiver on 127.0.0.1.
 - ``free_port``: a function that gives a free port on 127.0.0.1.
+- ``copy_database``: a function that copies a database with its private file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import email
 import json
 import re
 import socket
+import sqlite3
 import threading
 from datetime import date
 from email import policy
@@ -35,7 +37,7 @@ from tracker.deadlines import DEFAULT_REGIME, Calendar, calendar_for
 from tracker.model import times
 from tracker.demo.corpus import build_corpus
 from tracker.demo.server import SampleSite
-from tracker.store.db import open_db
+from tracker.store.db import open_db, private_path
 from tracker.model.taxonomy import CLOSED_STATES
 
 DEMO_TODAY = date(2026, 11, 20)
@@ -66,6 +68,20 @@ def filled_demo_db(tmp_path_factory) -> Path:
     add_payload_thread(database)
     database.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def copy_database() -> Callable[[Path, Path], Path]:
+    """A function that copies a tracker database, its private file too, consistently (the WAL included)."""
+    return _copy_database
+
+
+def _copy_database(source: Path, target: Path) -> Path:
+    for origin, copy in ((source, target), (private_path(source), private_path(target))):
+        if origin.exists():
+            with sqlite3.connect(origin) as src, sqlite3.connect(copy) as dst:
+                src.backup(dst)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from tracker.ingest.mail import MailImport, import_mail
 from tracker.ingest.pipeline import Bodies, ingest
 from tracker.model import site_id_for
 from tracker.store import db as database
+from tracker.store.schema import PRIVATE_SCHEMA
 from tracker.model.times import utc_now
 
 
@@ -82,7 +83,7 @@ def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = N
 def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> bytes | None:
     """The newest good raw body of a request's page or .json."""
     for fetch in db.query(
-        """select url, sha256 from fetches where request_id = ? and error is null
+        f"""select url, sha256 from {PRIVATE_SCHEMA}.fetches where request_id = ? and error is null
            and sha256 is not null order by fetched_at desc, id desc""",
         [request_id],
     ):

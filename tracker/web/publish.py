@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from tracker.store.schema import PRIVATE_TABLES
 from tracker.web import plugin as datasette_plugin
 
 METADATA = Path(__file__).resolve().parent / "metadata.yml"
@@ -52,6 +53,8 @@ def metadata_for(db_path: str | Path, *, public: bool = False) -> dict:
     databases = metadata.get("databases", {})
     if "*" in databases:
         databases[name] = databases.pop("*")
+        for table in PRIVATE_TABLES:  # documented with the rest, never served
+            databases[name].get("tables", {}).pop(table.name, None)
     plugins = metadata.setdefault("plugins", {})
     _name_databases(plugins.get("datasette-dashboards", {}), name)
     plugins[datasette_plugin.PLUGIN_NAME] = {**plugins.get(datasette_plugin.PLUGIN_NAME, {}), "public": public}
