@@ -263,6 +263,9 @@ def test_no_route_reaches_raw_bodies_headers_paths_or_the_fetch_log(seeded, tmp_
     assert responses["/-/databases.json?"].json() == [
         {"name": name, "route": name, "is_mutable": True, "is_memory": False}]
     assert responses[f"/{name}.db?"].status_code in (403, 404)
+    tables = {table["name"] for table in responses[f"/{name}.json?"].json()["tables"]}
+    assert "requests" in tables and not tables & {"fetches", "fetch_bodies", "message_headers"}
+    assert not {"fetches", "fetch_bodies", "message_headers"} & set(responses["/-/metadata.json?"].json()["databases"][name]["tables"])
     assert responses["/_internal.json?sql=select+*+from+databases?"].status_code in (403, 404)
 
 
