@@ -10,7 +10,8 @@
   carrying script payloads (``payload_letter`` is its letter), for the publishing tests;
   ``london_day`` and ``calendar_of`` are the rules it fills the deadlines by.
 - ``smtp`` and ``webhook``: a real SMTP server and a real webhook receiver on 127.0.0.1.
-- ``free_port``: a function that gives a free port on 127.0.0.1.
+- ``free_port``: a function that gives a free port on 127.0.0.1; ``start_serve``: one that
+  starts ``foi-tracker serve`` in its own process and waits until it answers.
 - ``copy_database``: a function that copies a database with its private file.
 """
 
@@ -21,13 +22,17 @@ import json
 import re
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from datetime import date
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
@@ -253,6 +258,27 @@ def sample_site() -> Iterator[SampleSite]:
 @pytest.fixture(scope="session")
 def free_port() -> Callable[[], int]:
     return _free_port
+
+
+@pytest.fixture(scope="session")
+def start_serve() -> Callable[..., tuple[subprocess.Popen, str]]:
+    """A function that starts ``foi-tracker --db PATH serve --port N ARGS...`` in its own process and
+    gives it back with its base URL once it answers; the test stops it."""
+    return _start_serve
+
+
+def _start_serve(path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(path), "serve", "--port", str(port), *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{base}/-/versions.json", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return server, base
 
 
 def _free_port() -> int:

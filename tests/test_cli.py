@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -78,18 +75,9 @@ def test_reparse_rebuilds_from_stored_bodies_without_fetching(demo_db, tmp_path,
     assert db["fetches"].count == fetches
 
 
-def test_serve_binds_loopback_and_is_read_only(demo_db, free_port):
-    port = free_port()
-    command = [sys.executable, "-m", "tracker", "--db", str(demo_db), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def test_serve_binds_loopback_and_is_read_only(demo_db, start_serve):
+    server, base = start_serve(demo_db)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{base}/-/versions.json", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
         name = demo_db.stem
         metadata = httpx.get(f"{base}/-/metadata.json").json()
         assert metadata["title"] == "foi-tracker"
@@ -103,7 +91,7 @@ def test_serve_binds_loopback_and_is_read_only(demo_db, free_port):
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
-    assert f"Uvicorn running on http://127.0.0.1:{port}" in output
+    assert f"Uvicorn running on {base}" in output
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,8 @@ import asyncio
 import os
 import re
 import sqlite3
-import subprocess
-import sys
-import time
 import zlib
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -307,25 +303,15 @@ def test_a_private_file_is_refused_as_a_database(seeded):
     assert result.exit_code == 1 and "private file" in result.output
 
 
-def test_serve_itself_publishes_a_copy_with_public_and_the_database_without(seeded, tmp_path, free_port, copy_database):
+def test_serve_itself_publishes_a_copy_with_public_and_the_database_without(seeded, tmp_path, start_serve, copy_database):
     """The real command, in its own process: on loopback the requester's own mail is shown; with
     --public it is not, and the copy is gone when serve stops."""
     path = copy_database(seeded, tmp_path / "served.db")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     for flags, shown in (([], True), (["--public"], False)):
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(path), "serve", "--port", str(port), *flags],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                  env={**os.environ, "TMPDIR": str(scratch)})
+        server, base = start_serve(path, *flags, env={**os.environ, "TMPDIR": str(scratch)})
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    httpx.get(f"{base}/-/versions.json", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
             if not shown:
                 assert [folder.name.startswith("foi-tracker-published-") for folder in scratch.iterdir()] == [True]
             titles = httpx.get(f"{base}/served/requests.json", params={"_shape": "array", "_col": "title"}).json()
