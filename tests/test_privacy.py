@@ -7,9 +7,9 @@ The database under test is seeded with what must never be published, each carryi
 raw body has a comment the parser drops), e-mail with distinctive headers (one thread known only
 from e-mail, one message matched to the page's thread that the page does not show), and a
 logged fetch. Then every route is walked: every table and view of the served file (HTML,
-``.json``, ``.csv``, ``?_stream=on``), every row page, every canned query, the dashboard and its
-charts, Datasette's own pages and ``?sql=`` attempts at the private tables, the attached schema
-and the file's path; with and without ``--public``.
+``.json``, ``.csv``, ``?_stream=on``), row pages, full-text searches, every canned query, the
+dashboard and its charts, Datasette's own pages and ``?sql=`` attempts at the private tables, the
+attached schema and the file's path; with and without ``--public``.
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 from datasette.utils import path_from_row_pks, tilde_encode
 
 from tracker.cli import cli
 from tracker.store import db as database
 from tracker.store.db import open_db, private_path, record_fetch
-from tracker.store.published import PRIVATE_ROWS, private_threads, publish_copy
+from tracker.store.published import PRIVATE_ROWS, private_threads, publish_copy, remove_private_rows
 from tracker.web import publish
 
 SYNTHETIC = Path(__file__).parent / "fixtures" / "synthetic"
@@ -45,6 +46,9 @@ NEVER = (RAW_BODY, FOLDER, *HEADERS, FETCH_LOG)
 PRIVATE_THREAD = "privthread-canary-3b"  # a thread known only from e-mail
 PRIVATE_MESSAGE = "privmsg-canary-8d"  # an e-mail message of the page's thread the page does not show
 OWN_MAIL = (PRIVATE_THREAD, PRIVATE_MESSAGE, ME)
+# A word of each, as a full-text index keeps it: a term, stored after the prefix it shares with
+# the term before it (so only its tail is looked for, in the bytes of a file).
+INDEXED = {"zqxjvkmoat": b"xjvkmoat", "yvwpkfen": b"wpkfen"}
 # What the walk asks for: the first word of each canary, which finds it without being it (a
 # value asked for is shown back on the page).
 LURES = ("", "a", *{canary.split("-")[0].split(".")[0].split("@")[0] for canary in (*NEVER, *OWN_MAIL)})
@@ -64,14 +68,15 @@ def seed(path: Path) -> Path:
     (folder / "page.json").write_bytes((SYNTHETIC / "synthetic_request.json").read_bytes())
     (folder / "1-request.eml").write_text(mail(
         f"Someone <{ME}>", f"Housing repairs {PRIVATE_THREAD}", "Tue, 02 Jan 2024 09:00:00 +0000", "r1@example.org",
-        f"Dear Council,\n\nPlease send me the housing repairs backlog ({PRIVATE_THREAD}).\n\nYours faithfully,\nSomeone"))
+        f"Dear Council,\n\nPlease send me the housing repairs backlog ({PRIVATE_THREAD} zqxjvkmoat).\n\n"
+        "Yours faithfully,\nSomeone"))
     (folder / "2-acknowledgement.eml").write_text(mail(
         "Records <records@council.example>", f"RE: Housing repairs {PRIVATE_THREAD}", "Wed, 03 Jan 2024 09:00:00 +0000",
         "r2@council.example", f"Thank you for your request ({PRIVATE_THREAD}); we will reply within 20 working days."))
     (folder / "3-matched.eml").write_text(mail(
         "Parking <parking@council.example>", "RE: Freedom of Information request - Number of parking fines issued in 2023",
         "Fri, 01 Mar 2024 11:00:00 +0000", "p3@council.example",
-        f"Further to your request, the figures by month follow ({PRIVATE_MESSAGE})."))
+        f"Further to your request, the figures by month follow ({PRIVATE_MESSAGE} yvwpkfen)."))
     runner = CliRunner()
     for args in (["import", "--url", URL, "--me", ME, str(folder)], ["late", "--today", "2024-03-15"]):
         result = runner.invoke(cli, ["--db", str(path), *args], catch_exceptions=False)
@@ -168,6 +173,8 @@ def walk(ds, path: Path, rows: list[tuple[str, str]]) -> dict[str, httpx.Respons
         requests += [(base, None), (f"{base}.json", {"_size": "max", "_shape": "objects"}),
                      (f"{base}.csv", {"_size": "max"}), (f"{base}.csv", {"_stream": "on"}),
                      (f"{base}.csv", {"_stream": "on", "_labels": "on"}), (f"{base}.json", {"_shape": "array", "_nl": "on"})]
+    for table in ("requests", "messages"):  # full-text search, through the table pages too
+        requests += [(f"/{name}/{table}{suffix}", {"_search": lure}) for lure in LURES[2:] for suffix in ("", ".json")]
     for query, spec in queries.items():
         for value in LURES:
             params = {parameter: value for parameter in PARAMETER.findall(spec["sql"])}
@@ -284,16 +291,32 @@ def test_the_published_copy_keeps_no_trace_of_the_private_rows(seeded, tmp_path)
     removed = publish_copy(seeded, copy)
     assert set(PRIVATE_ROWS) <= set(removed) and removed["requests"] == 1
     content = copy.read_bytes()
-    for canary in (*OWN_MAIL, *NEVER):
-        assert canary.encode() not in content, canary  # deleted rows overwritten, full-text indexes rebuilt
+    for canary in (*OWN_MAIL, *NEVER, *INDEXED.values()):
+        assert canary not in content if isinstance(canary, bytes) else canary.encode() not in content, canary
+    # (deleted rows are overwritten, the full-text indexes rebuilt: their words are gone too)
+    original = seeded.read_bytes() + (seeded.with_name(seeded.name + "-wal").read_bytes()
+                                      if seeded.with_name(seeded.name + "-wal").exists() else b"")
+    assert all(tail in original for tail in INDEXED.values())  # where they were
     with sqlite3.connect(copy) as connection:
         assert connection.execute("pragma foreign_key_check").fetchall() == []
         assert connection.execute("pragma integrity_check").fetchone()[0] == "ok"
         assert connection.execute("select count(*) from requests").fetchone()[0] == 1
         assert connection.execute("select count(*) from messages_fts where messages_fts match 'fines'").fetchone()[0] >= 1
         assert connection.execute("select count(*) from messages_fts where messages_fts match 'housing'").fetchone()[0] == 0
-    original = open_db(seeded)
-    assert private_threads(original) == 1  # the database itself is left as it was
+    assert private_threads(open_db(seeded)) == 1  # the database itself is left as it was
+
+
+def test_removed_rows_are_overwritten_not_just_unlinked(seeded, tmp_path):
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(f"file:{seeded}?mode=ro", uri=True) as reader:
+        reader.execute("vacuum into ?", [str(copy)])
+    assert PRIVATE_THREAD.encode() in copy.read_bytes()
+    db = sqlite_utils.Database(copy)
+    db.execute("pragma secure_delete = off")  # as SQLite is built by default (some builds turn it on)
+    remove_private_rows(db)
+    db.close()
+    content = copy.read_bytes()
+    assert not [canary for canary in OWN_MAIL if canary.encode() in content]
 
 
 def test_a_private_file_is_refused_as_a_database(seeded):

@@ -35,9 +35,11 @@ def private_threads(db: sqlite_utils.Database) -> int:
 
 
 def remove_private_rows(db: sqlite_utils.Database) -> dict[str, int]:
-    """Delete the rows of ``PRIVATE_ROWS`` and every row that depends on them; return how many
-    rows went, by table (tables that lost none left out)."""
+    """Delete the rows of ``PRIVATE_ROWS`` and every row that depends on them, overwriting them
+    (``secure_delete``, left on for the connection); return how many rows went, by table (tables
+    that lost none left out). The words of a full-text index are not rows: see ``publish_copy``."""
     removed: dict[str, int] = {}
+    db.execute("pragma secure_delete = on")
     with db.atomic():
         for table, where in PRIVATE_ROWS.items():
             _delete(db, TABLES_BY_NAME[table], where, removed)
@@ -58,8 +60,8 @@ def publish_copy(source: str | Path, target: str | Path) -> dict[str, int]:
     """Write the public file at ``source`` to the new file ``target`` without the private rows;
     return what was left out, by table.
 
-    ``source`` is read in one read transaction (writers go on); deleted rows are overwritten
-    (secure_delete), so no page of the copy keeps them.
+    ``source`` is read in one read transaction (writers go on); no page of the copy keeps what
+    was left out, rows or indexed words.
     """
     reader = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
     try:
@@ -68,7 +70,6 @@ def publish_copy(source: str | Path, target: str | Path) -> dict[str, int]:
         reader.close()
     copy = sqlite_utils.Database(target)
     try:
-        copy.execute("pragma secure_delete = on")
         copy.execute("pragma foreign_keys = on")
         removed = remove_private_rows(copy)
         if removed:
