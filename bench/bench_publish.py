@@ -27,7 +27,7 @@ from datasette.utils import tilde_encode
 from bench.common import OUT, peak_rss_mb, table
 from tracker.web import publish
 from tracker.store import summaries
-from tracker.store.db import open_db
+from tracker.store.db import open_db, private_path
 
 TARGET_MS = 500.0
 TODAY = date(2026, 11, 20)
@@ -42,11 +42,12 @@ def database(requests: int) -> Path:
     path = OUT / f"publish_{requests}.db"
     if not path.exists():
         partial = path.with_suffix(".db.tmp")
-        for leftover in OUT.glob(partial.name + "*"):
+        for leftover in [*OUT.glob(partial.name + "*"), *OUT.glob(private_path(partial).name + "*")]:
             leftover.unlink()
         started = time.perf_counter()
         generate(partial, requests, seed=1, today=TODAY)
         print(f"generated {requests:,} requests in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        private_path(partial).rename(private_path(path))  # the two files go together
         partial.rename(path)
     return path
 

@@ -18,7 +18,7 @@ import sqlite_utils
 from scrapers.http import PoliteClient
 from tracker.ingest import follow as following
 from tracker.ingest import poll as polling
-from tracker.store.db import open_db
+from tracker.store.db import open_db, private_path
 from bench.faults import KINDS, faulty_site, hide_message
 from tracker.model import INCOMING
 
@@ -222,8 +222,8 @@ def crash_run(kills: int, *, copies: int = 1, fetches_before_kill: tuple[int, in
                     time.sleep(0.005)
                 process.send_signal(signal.SIGKILL)
                 process.wait()
+                integrity.append(_integrity(crashed))
                 with sqlite3.connect(crashed) as connection:
-                    integrity.append(connection.execute("pragma integrity_check").fetchone()[0])
                     stored: dict[str, set[str]] = {}
                     for request_id, message_id in connection.execute("select request_id, id from messages"):
                         stored.setdefault(request_id, set()).add(message_id)
@@ -234,8 +234,7 @@ def crash_run(kills: int, *, copies: int = 1, fetches_before_kill: tuple[int, in
                 saved_at_kills.append(sum(frozenset(stored.get(t, ())) == states[-1] for t, states in shown.items()))
             subprocess.run(command(crashed, "poll", "--all"), check=True, capture_output=True)
             subprocess.run(command(reference, "poll", "--all"), check=True, capture_output=True)
-            with sqlite3.connect(crashed) as connection:
-                integrity.append(connection.execute("pragma integrity_check").fetchone()[0])
+            integrity.append(_integrity(crashed))
             crashed_db, reference_db = open_db(crashed), open_db(reference)
             duplicates = next(iter(crashed_db.query(
                 "select count(*) - count(distinct request_id || direction || coalesce(sent_at, '') || body_text) as n "
@@ -254,12 +253,23 @@ def crash_run(kills: int, *, copies: int = 1, fetches_before_kill: tuple[int, in
             site.stop()
 
 
+def _integrity(path: Path) -> str:
+    """SQLite's integrity check of the database and of its private file: "ok", or what failed."""
+    import sqlite3
+
+    results = []
+    for file in (path, private_path(path)):
+        with sqlite3.connect(file) as connection:
+            results.append(f"{file.name}: {connection.execute('pragma integrity_check').fetchone()[0]}")
+    return "ok" if all(result.endswith(": ok") for result in results) else "; ".join(results)
+
+
 def _last_fetch_id(path: Path) -> int:
-    """The newest fetch logged in the database (0 before any), read without waiting on the writer."""
+    """The newest fetch logged (in the private file; 0 before any), read without waiting on the writer."""
     import sqlite3
 
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.05) as connection:
+        with sqlite3.connect(f"file:{private_path(path)}?mode=ro", uri=True, timeout=0.05) as connection:
             return connection.execute("select coalesce(max(id), 0) from fetches").fetchone()[0]
     except sqlite3.OperationalError:
         return 0

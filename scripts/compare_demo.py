@@ -3,7 +3,9 @@
     .venv/bin/python scripts/compare_demo.py OLD.db NEW.db [--allow-new-table NAME ...]
 
 Both are made by ``foi-tracker demo --no-serve --today D`` with the same D, perhaps by different
-versions of foi-tracker. Each holds one site, whose id and base URL may differ (the sample site
+versions of foi-tracker; each is read with its private file (``OLD.private.db``) when it has one,
+and the e-mail headers an older version kept in ``messages.headers`` are read as the
+``message_headers`` table a newer one keeps in its private file. Each holds one site, whose id and base URL may differ (the sample site
 was once named by its random port); they are replaced by ``SITE`` and ``http://SITE`` (also
 when URL-encoded) in every text value, fetched bodies included, before anything is compared. Two things the sample site
 derives from its name are masked too: a link printed shortened to a fixed width
@@ -57,6 +59,8 @@ PROJECTIONS = {
 }
 # Columns renamed by a migration since the old release (tracker.store.migrations): old -> new.
 RENAMED = {"flags": {"working_days_overdue": "working_days_late"}}
+# messages.headers, moved to the private file's message_headers (tracker.store.migrations).
+MOVED_HEADERS = "select id as message_id, headers from messages where headers is not null"
 SHOWN = 10  # differing rows printed per table and side
 SHORTENED_LINK = re.compile(r"http://SITE/[^\s<\"]*?\.\.\.")
 RAILS_TIME = re.compile(rb'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d"')
@@ -70,6 +74,10 @@ class Demo:
             raise SystemExit(f"{path}: no such database")
         self.path = path
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        private = path.with_name(f"{path.stem}.private{path.suffix}")
+        if private.is_file():
+            self.db.execute("attach database ? as private", [f"file:{private}?mode=ro"])
+        self.headers_in_messages = "headers" in self._columns("messages")
         sites = self.db.execute("select id, base_url from sites").fetchall()
         if len(sites) != 1:
             raise SystemExit(f"{path}: expected one site, found {len(sites)}")
@@ -89,13 +97,28 @@ class Demo:
         normal = RAILS_TIME.sub(b'"TIME"', self.text(raw.decode("utf-8")).encode("utf-8"))
         return "body:" + hashlib.sha256(normal).hexdigest()[:16]
 
+    def _columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.db.execute(f"pragma table_info([{table}])")]
+
+    def _select(self, table: str) -> str:
+        """Every row of ``table``, headers read where this database keeps them."""
+        if table == "message_headers" and self.headers_in_messages:
+            return MOVED_HEADERS
+        if table == "messages" and self.headers_in_messages:
+            return f"select {', '.join(f'[{c}]' for c in self._columns('messages') if c != 'headers')} from messages"
+        return f"select * from [{table}]"
+
     def tables(self) -> dict[str, int]:
-        names = [row[0] for row in self.db.execute("select name from sqlite_master where type = 'table' order by name")]
-        return {name: self.db.execute(f"select count(*) from [{name}]").fetchone()[0] for name in names}
+        schemas = [row[1] for row in self.db.execute("pragma database_list") if row[1] != "temp"]
+        names = sorted(row[0] for schema in schemas
+                       for row in self.db.execute(f"select name from [{schema}].sqlite_master where type = 'table'"))
+        if self.headers_in_messages:
+            names = sorted({*names, "message_headers"})
+        return {name: self.db.execute(f"select count(*) from ({self._select(name)})").fetchone()[0] for name in names}
 
     def rows(self, sql: str) -> Counter:
         for table, renames in RENAMED.items():
-            present = {row[1] for row in self.db.execute(f"pragma table_info([{table}])")}
+            present = set(self._columns(table))
             for old, new in renames.items():
                 if old in present and new not in present:
                     sql = sql.replace(f" {new} from {table}", f" {old} as {new} from {table}")
@@ -103,7 +126,7 @@ class Demo:
 
     def table_rows(self, table: str) -> tuple[list[str], Counter]:
         """Every row of ``table`` as compared: recorded instants left out, bodies by content."""
-        cursor = self.db.execute(f"select * from [{table}]")
+        cursor = self.db.execute(self._select(table))
         columns = [RENAMED.get(table, {}).get(c[0], c[0]) for c in cursor.description]
         kept = [c for c in columns if c not in RECORDED | BODY_DERIVED and not (table == "fetch_bodies" and c == "body")]
         if table == "requests":

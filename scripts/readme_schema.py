@@ -15,7 +15,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tracker.model.config import declared, toml_value  # noqa: E402
-from tracker.store.schema import INTERNAL_TABLES, TABLES, VIEWS  # noqa: E402
+from tracker.store.schema import PRIVATE_TABLES, TABLES, VIEWS, Table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
@@ -25,17 +25,18 @@ COMMENT_COLUMN = 37
 
 def schema_markdown() -> str:
     tables = yaml.safe_load((ROOT / "tracker" / "web" / "metadata.yml").read_text())["databases"]["*"]["tables"]
-    parts = []
-    for table in TABLES:
-        if table.name in INTERNAL_TABLES:
-            continue
-        documented = tables[table.name]
-        parts.append(f"### `{table.name}`\n\n{documented['description']}\n\n| column | meaning |\n|---|---|\n")
-        parts.extend(f"| `{column}` | {documented['columns'][column]} |\n" for column in table.columns)
-        parts.append("\n")
+    parts = [_table_markdown(table, tables[table.name]) for table in TABLES]
     parts.append("### Views\n\n| view | what |\n|---|---|\n")
     parts.extend(f"| `{view}` | {tables[view]['description']} |\n" for view in VIEWS)
-    return "".join(parts)
+    parts.append("\n### The private file\n\nThese tables live in a file beside the database (`foi.private.db` beside"
+                 " `foi.db`), which `serve` never opens; a connection from `open_db` has it attached as `private`.\n\n")
+    parts.extend(_table_markdown(table, tables[table.name], level="####") for table in PRIVATE_TABLES)
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def _table_markdown(table: Table, documented: dict, level: str = "###") -> str:
+    rows = "".join(f"| `{column}` | {documented['columns'][column]} |\n" for column in table.columns)
+    return f"{level} `{table.name}`\n\n{documented['description']}\n\n| column | meaning |\n|---|---|\n{rows}\n"
 
 
 def config_toml() -> str:

@@ -10,7 +10,9 @@
   carrying script payloads (``payload_letter`` is its letter), for the publishing tests;
   ``london_day`` and ``calendar_of`` are the rules it fills the deadlines by.
 - ``smtp`` and ``webhook``: a real SMTP server and a real webhook receiver on 127.0.0.1.
-- ``free_port``: a function that gives a free port on 127.0.0.1.
+- ``free_port``: a function that gives a free port on 127.0.0.1; ``start_serve``: one that
+  starts ``foi-tracker serve`` in its own process and waits until it answers.
+- ``copy_database``: a function that copies a database with its private file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import email
 import json
 import re
 import socket
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from datetime import date
@@ -27,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner, Result
@@ -36,7 +42,7 @@ from tracker.deadlines import DEFAULT_REGIME, Calendar, calendar_for
 from tracker.model import times
 from tracker.demo.corpus import build_corpus
 from tracker.demo.server import SampleSite
-from tracker.store.db import open_db
+from tracker.store.db import open_db, private_path
 from tracker.model.taxonomy import CLOSED_STATES
 
 DEMO_TODAY = date(2026, 11, 20)
@@ -67,6 +73,20 @@ def filled_demo_db(tmp_path_factory) -> Path:
     add_payload_thread(database)
     database.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def copy_database() -> Callable[[Path, Path], Path]:
+    """A function that copies a tracker database, its private file too, consistently (the WAL included)."""
+    return _copy_database
+
+
+def _copy_database(source: Path, target: Path) -> Path:
+    for origin, copy in ((source, target), (private_path(source), private_path(target))):
+        if origin.exists():
+            with sqlite3.connect(origin) as src, sqlite3.connect(copy) as dst:
+                src.backup(dst)
+    return target
 
 
 @pytest.fixture(scope="session")
@@ -244,6 +264,27 @@ def sample_site() -> Iterator[SampleSite]:
 @pytest.fixture(scope="session")
 def free_port() -> Callable[[], int]:
     return _free_port
+
+
+@pytest.fixture(scope="session")
+def start_serve() -> Callable[..., tuple[subprocess.Popen, str]]:
+    """A function that starts ``foi-tracker --db PATH serve --port N ARGS...`` in its own process and
+    gives it back with its base URL once it answers; the test stops it."""
+    return _start_serve
+
+
+def _start_serve(path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(path), "serve", "--port", str(port), *args],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{base}/-/versions.json", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return server, base
 
 
 def _free_port() -> int:

@@ -4,6 +4,7 @@ not its port, and every recorded instant comes from the frozen clock."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from scripts import compare_demo
 from tracker.cli import cli
 from tracker.demo import DEMO_SITE_NAME
 from tracker.model.times import utc_now
+from tracker.store.db import open_db, private_path
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-12-01"
@@ -25,11 +27,22 @@ POLLED = "2026-12-01T12:00:01+00:00"  # the clock is stepped once, between follo
 
 
 def dump(path: Path) -> list[str]:
+    """The SQL of the database and of its private file."""
+    lines = []
+    for file in (path, private_path(path)):
+        connection = sqlite3.connect(file)
+        try:
+            lines += connection.iterdump()
+        finally:
+            connection.close()
+    return lines
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The database with its private file attached, as open_db has it, without opening it for writing."""
     connection = sqlite3.connect(path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+    connection.execute("attach database ? as private", [str(private_path(path))])
+    return connection
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +65,7 @@ def test_two_runs_give_byte_identical_tables(demo_db, tmp_path):
 
 
 def test_ids_name_the_site_not_its_port(demo_db):
-    db = sqlite3.connect(demo_db)
+    db = connect(demo_db)
     assert db.execute("select id, base_url from sites").fetchall() == [(DEMO_SITE_NAME, f"http://{DEMO_SITE_NAME}")]
     ids = [row[0] for row in db.execute("select id from requests union all select id from messages")]
     assert len(ids) > 200 and all(i.startswith(f"{DEMO_SITE_NAME}/") for i in ids)
@@ -61,7 +74,7 @@ def test_ids_name_the_site_not_its_port(demo_db):
 
 
 def test_every_recorded_instant_is_the_frozen_clock(demo_db):
-    db = sqlite3.connect(demo_db)
+    db = connect(demo_db)
     single = lambda sql: {row[0] for row in db.execute(sql)}  # noqa: E731
     assert single("select first_seen_at from requests") == {NOON}
     assert single("select last_polled_at from requests") == {POLLED}
@@ -92,3 +105,25 @@ def test_the_comparison_script_sees_a_changed_reading_and_nothing_else(demo_db, 
     out = capsys.readouterr().out
     assert "DIFFERENT messages (request, position, kind, outcome, confidence): 1 row(s) only in OLD, 1 only in NEW" in out
     assert "flags (request, flag, raised_on, cleared_on, due_date, working_days_late): 8 rows equal" in out
+
+
+def test_the_comparison_script_reads_a_database_before_and_after_the_private_file(tmp_path, capsys):
+    """The release before the private file kept the fetch log, the bodies and the headers in one
+    file: migrated, the same database compares equal to itself as it was."""
+    old, migrated = tmp_path / "old.db", tmp_path / "migrated.db"
+    shutil.copyfile(ROOT / "tests" / "data" / "db-0.1.0.db", old)
+    connection = sqlite3.connect(old)
+    with connection:
+        connection.execute("update messages set headers = '{\"Auto-Submitted\": \"no\"}' where id = (select min(id) from messages)")
+    connection.close()  # the last connection out writes the WAL back into the file, which is copied
+    shutil.copyfile(old, migrated)
+    open_db(migrated).close()
+    assert not sqlite3.connect(migrated).execute("select count(*) from sqlite_master where name = 'fetches'").fetchone()[0]
+    new_tables = ["_sqlite_migrations", "notifications", "states", "kinds", "outcomes", "late_checks"]
+    arguments = [str(old), str(migrated), *(f"--allow-new-table={name}" for name in new_tables)]
+    assert compare_demo.main(arguments) == 0, capsys.readouterr().out
+    assert "no differences" in capsys.readouterr().out
+    with sqlite3.connect(private_path(migrated)) as connection:
+        connection.execute("update message_headers set headers = '{}'")
+    assert compare_demo.main(arguments) == 1
+    assert "DIFFERENT message_headers (all columns): 1 row(s) only in OLD, 1 only in NEW" in capsys.readouterr().out

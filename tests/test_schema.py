@@ -57,8 +57,13 @@ def read_only(path: Path, sql: str) -> list[tuple]:
 
 
 def counts(path: Path) -> dict[str, int]:
-    tables = [name for (name,) in read_only(path, "select name from sqlite_master where type = 'table'")]
-    return {table: read_only(path, f"select count(*) from [{table}]")[0][0] for table in tables}
+    """Rows per table, of the public file and of its private file when there is one."""
+    found = {}
+    for file in (path, database.private_path(path)):
+        if file.exists():
+            tables = [name for (name,) in read_only(file, "select name from sqlite_master where type = 'table'")]
+            found |= {table: read_only(file, f"select count(*) from [{table}]")[0][0] for table in tables}
+    return found
 
 
 def file_state(path: Path) -> tuple[int, int, str, int]:
@@ -231,17 +236,65 @@ def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_
         "rename_flags_working_days_overdue",
         "notifications_per_recipient",  # nothing to do: 0.1.0 had no notifications table
         "repair_flags_cleared_before_raised",
+        "move_private_data_to_private_file",
     ]
     assert MIGRATIONS.pending(db) == [] and sync.changes(db) == []
     assert "working_days_overdue" not in db["flags"].columns_dict
     assert dict(db.execute("select id, working_days_late from flags").fetchall()) == flags
-    # Nothing lost: every table keeps its rows; the new ones are the migrations' and notifications.
+    # Nothing lost: every table keeps its rows (the fetch log and the bodies now in the private
+    # file); the new ones are the migrations', notifications and the private file's headers.
     after = counts(old_db)
     assert {table: after[table] for table in before} == before
     assert set(after) - set(before) == {"_sqlite_migrations", "notifications", "states", "kinds", "outcomes",
-                                        "late_checks"}
+                                        "late_checks", "message_headers"}
+    assert not read_only(old_db, "select name from sqlite_master where name in ('fetches', 'fetch_bodies')")
     late = db.execute("select request_id, working_days_late from late_requests where working_days_late is not null")
     assert late.fetchall()
+
+
+def test_the_private_data_moves_to_the_private_file_and_leaves_no_trace(old_db):
+    """The fetch log, the raw bodies and e-mail headers leave the public file, bytes and all."""
+    with sqlite3.connect(old_db) as connection:
+        connection.execute("update messages set headers = ? where id = (select min(id) from messages)",
+                           ['{"Received": "from relay.canary-headers.invalid"}'])
+        connection.execute("insert into fetches (url, fetched_at, sha256) values (?, ?, ?)",
+                           ["file:///srv/canary-path/page.html", "2026-12-01T12:00:00+00:00", "c" * 64])
+    bodies = dict(read_only(old_db, "select sha256, body from fetch_bodies"))
+    fetches = read_only(old_db, "select * from fetches order by id")
+    db = open_db(old_db)
+    db.execute("pragma wal_checkpoint(truncate)")
+    db.close()
+    public = old_db.read_bytes()
+    for canary in (b"canary-headers", b"canary-path", b"unfold=1"):
+        assert canary not in public
+    assert not any(body[:64] in public for body in bodies.values())
+    private = database.private_path(old_db)
+    assert dict(read_only(private, "select sha256, body from fetch_bodies")) == bodies
+    assert read_only(private, "select * from fetches order by id") == fetches
+    assert read_only(private, "select headers from message_headers") == [('{"Received": "from relay.canary-headers.invalid"}',)]
+    assert "headers" not in [row[1] for row in read_only(old_db, "pragma table_info(messages)")]
+
+
+def test_a_crash_after_the_copy_loses_nothing(old_db, monkeypatch):
+    """The copy to the private file is committed before the drop; a run that dies in between
+    leaves both copies, and the next open finishes the move."""
+    fetches = read_only(old_db, "select count(*) from fetches")[0][0]
+
+    def dies(db):
+        raise KeyboardInterrupt
+
+    failing = Migrations("foi-tracker")
+    for migration in MIGRATIONS.pending(sqlite_utils.Database(memory=True)):
+        failing(name=migration.name)(dies if migration.name == "move_private_data_to_private_file" else migration.fn)
+    monkeypatch.setattr(database, "MIGRATIONS", failing)
+    with pytest.raises(KeyboardInterrupt):
+        open_db(old_db)
+    assert read_only(old_db, "select count(*) from fetches")[0][0] == fetches
+    assert read_only(database.private_path(old_db), "select count(*) from fetches")[0][0] == fetches
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS)
+    db = open_db(old_db)
+    assert db.execute("select count(*) from fetches").fetchone()[0] == fetches
+    assert not db["fetches"].exists()  # not in the public file
 
 
 def test_a_second_open_applies_nothing_and_writes_nothing(old_db):

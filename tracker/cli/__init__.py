@@ -263,12 +263,21 @@ def reparse(context: Context) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 to publish.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--public", is_flag=True, help="Let search engines index the pages (robots are blocked otherwise).")
+@click.option("--public", is_flag=True,
+              help="Let search engines index the pages (robots are blocked otherwise); leave out your own e-mail.")
+@click.option("--include-private", is_flag=True,
+              help="Show the threads known only from your own imported e-mail even with --public or off loopback.")
 @database_command(existing=True)
-def serve(context: Context, host: str, port: int, public: bool) -> None:
-    """Browse the database with Datasette (read-only), with metadata.yml."""
-    context.db  # migrate the schema before Datasette opens it read-only
-    publish.serve(context.db_path, host, port, public=public)
+def serve(context: Context, host: str, port: int, public: bool, include_private: bool) -> None:
+    """Browse the database with Datasette (read-only), with metadata.yml.
+
+    Raw pages, e-mail headers and the fetch log stay in the private file, which is never served.
+    The threads known only from your own imported e-mail are shown on loopback (the default
+    host) only: with --public, or another --host, a copy without them is published, made when
+    serve starts (restart it to publish later changes).
+    """
+    context.db  # create or migrate the schema before Datasette opens it read-only
+    publish.serve(context.db_path, host, port, public=public, include_private=include_private)
 
 
 @cli.command()

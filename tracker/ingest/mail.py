@@ -31,7 +31,7 @@ from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Si
 from tracker.model.times import UTC, instant, utc_now
 from tracker.ingest.pipeline import attribute_fetches, ingest, sha256_of
 
-EMAIL_SITE = Site("email", "mailto:", "E-mail correspondence", "foia")
+EMAIL_SITE = Site(database.EMAIL_SITE_ID, "mailto:", "E-mail correspondence", "foia")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _FOI_PREFIX = re.compile(
     r"^\s*(?:internal review of\s+)?(?:freedom of information|environmental information)\s+(?:request|regulations request)\s*[-:–]\s*",

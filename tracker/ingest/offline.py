@@ -28,6 +28,7 @@ from tracker.ingest.mail import MAIL_URL_PREFIX, MailImport, import_mail, join_e
 from tracker.ingest.pipeline import Bodies, ingest, read_bodies
 from tracker.model import site_id_for
 from tracker.store import db as database
+from tracker.store.schema import PRIVATE_SCHEMA
 from tracker.model.times import utc_now
 
 
@@ -89,7 +90,7 @@ def _newest_body(db: sqlite_utils.Database, request_id: str, kind: str) -> tuple
 
     E-mail imported into the request is not one of its pages (``read_stored_email``)."""
     for fetch in db.query(
-        """select url, sha256 from fetches where request_id = ? and error is null
+        f"""select url, sha256 from {PRIVATE_SCHEMA}.fetches where request_id = ? and error is null
            and sha256 is not null and url not like ? order by fetched_at desc, id desc""",
         [request_id, f"{MAIL_URL_PREFIX}%"],
     ):

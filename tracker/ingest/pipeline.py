@@ -25,6 +25,7 @@ from tracker.reading.classify import classify_thread
 from tracker.model.times import london_today, utc_now
 from tracker.reading.status import infer_status
 from tracker.store import db as database
+from tracker.store.schema import PRIVATE_SCHEMA
 
 
 @dataclass
@@ -79,9 +80,12 @@ def ingest(
         rekey(thread, request_id)
     enrich(database.complete_authority(db, thread), london_today(now))
     observed_at = iso(now)
+    # The private file first, each in a transaction of its own (tracker.store.db): the fetches
+    # named after the thread and its messages' e-mail headers, then the thread.
+    attribute_fetches(db, fetch_ids, thread.id)
+    database.save_headers(db, [thread])
     try:
         with db.atomic():
-            attribute_fetches(db, fetch_ids, thread.id)
             result = database.save_thread(db, thread, observed_at, sources, allow_moves=from_site)
             if follow and is_followed_site(db, thread.site.id):
                 db["follows"].insert(
@@ -131,10 +135,12 @@ def _mark(db: sqlite_utils.Database, fetch_id: int | None, error: Exception) -> 
 def attribute_fetches(db: sqlite_utils.Database, fetch_ids: list[int], request_id: str) -> None:
     """Give the fetches of bodies read before we knew their request (a saved page, an e-mail) its id."""
     if fetch_ids:
-        db.execute(
-            f"update fetches set request_id = ? where request_id is null and id in ({', '.join('?' * len(fetch_ids))})",
-            [request_id, *fetch_ids],
-        )
+        with db.atomic():
+            db.execute(
+                f"update {PRIVATE_SCHEMA}.fetches set request_id = ? "
+                f"where request_id is null and id in ({', '.join('?' * len(fetch_ids))})",
+                [request_id, *fetch_ids],
+            )
 
 
 def sha256_of(body: bytes | None) -> str | None:

@@ -27,6 +27,7 @@ from scrapers import alaveteli
 from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
+from tracker.store.schema import PRIVATE_SCHEMA
 from tracker.ingest.follow import follow
 from tracker.ingest.pipeline import Bodies, ingest, sha256_of
 from tracker.model.times import instant, iso, london_today, utc_now
@@ -277,10 +278,10 @@ def _fetch(db: sqlite_utils.Database, client: PoliteClient, url: str, request_id
         content=None if result.not_modified else result.content,
         etag=result.etag or (conditional.etag if result.not_modified and conditional else None),
         last_modified=result.last_modified,
+        # A 304 row carries no body of its own: it points at the body it confirmed.
+        confirmed_sha256=conditional.sha256 if result.not_modified and conditional else None,
     )
     if result.not_modified:
-        # A 304 row carries no body of its own: point it at the body it confirmed.
-        db["fetches"].update(fetch_id, {"sha256": conditional.sha256 if conditional else None})
         return _Fetched(url, fetch_id, body=cached_body, changed=False)
     return _Fetched(url, fetch_id, body=result.content, changed=True)
 
@@ -321,7 +322,7 @@ def _page_unseen_for(db: sqlite_utils.Database, url: str, now: datetime, age: ti
     """Whether the page has not been fetched for ``age``: then it is read even if the .json
     looks unchanged, in case the site changed the page without logging an event."""
     rows = list(db.query(
-        "select max(fetched_at) as last from fetches where url = ? and status_code in (200, 304)",
+        f"select max(fetched_at) as last from {PRIVATE_SCHEMA}.fetches where url = ? and status_code in (200, 304)",
         [alaveteli.page_url(url)],
     ))
     last = rows[0]["last"] if rows else None

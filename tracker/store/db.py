@@ -7,12 +7,20 @@ forged: a message or annotation id belongs to the request it was first stored un
 site itself may move one (``allow_moves``), anything else that claims it for another request is
 refused (``IdentityConflict``). Every fetch is recorded
 in ``fetches`` with its raw body kept zlib-compressed in ``fetch_bodies`` for ``reparse``.
+
+Two files: the public one (``foi.db``), which ``serve`` publishes, and the private one beside it
+(``foi.private.db``: ``fetches``, ``fetch_bodies``, ``message_headers``), which it never opens.
+``open_db`` attaches the private file as ``private``. SQLite commits the public file before an
+attached one, so what the private file must hold first (a body, the headers of an e-mail) is
+written in a transaction of its own before the public rows that rely on it: a crash in between
+leaves an unused private row, never a public row without its private data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,14 +36,24 @@ from tracker.deadlines import DEADLINE_COLUMNS
 from tracker.model import Annotation, Attachment, Authority, Citation, Message, Site, Thread, User
 from tracker.model.times import instant, iso, utc_now
 from tracker.store import sync
-from tracker.store.migrations import MIGRATIONS
+from tracker.store.migrations import MIGRATIONS, copy_private_data
+from tracker.store.schema import PRIVATE_SCHEMA
 
 SOURCE_PAGE = "page"
 SOURCE_EMAIL = "email"
+EMAIL_SITE_ID = "email"  # the pseudo-site of e-mail that belongs to no followed request
+BUSY_TIMEOUT_MS = 10000
+
+
+def private_path(path: str | Path) -> Path:
+    """The private file of the database at ``path``: ``foi.db`` -> ``foi.private.db``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.private{path.suffix}")
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open the tracker database at ``path``, creating or migrating it if needed.
+    """Open the tracker database at ``path`` with its private file attached, creating or
+    migrating them if needed.
 
     Opening a database that is up to date writes nothing, so read-only commands never wait
     for the write lock: the pending migrations and the differences from the declared schema are
@@ -43,23 +61,51 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     transaction (which looks again, in case another process got there first).
     """
     db = sqlite_utils.Database(path)
+    if db["message_headers"].exists():
+        db.close()
+        raise sqlite3.DatabaseError(f"{path} is the private file of a database; open the public one")
     db.conn.execute("pragma foreign_keys = on")
-    db.conn.execute("pragma busy_timeout = 10000")
+    db.conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     # WAL with synchronous=NORMAL: every commit is atomic and survives a crash of the process;
     # only a power cut can lose the last commits, never corrupt the file.
     db.conn.execute("pragma synchronous = normal")
     if db.journal_mode != "wal" and not _is_memory(db):
         db.enable_wal()
+    _open_private(private_path(path))
+    db.execute(f"attach database ? as {PRIVATE_SCHEMA}", [str(private_path(path))])
+    db.conn.execute(f"pragma {PRIVATE_SCHEMA}.synchronous = normal")
     if MIGRATIONS.pending(db) or sync.changes(db):
         upgrade(db)
     return db
 
 
-def upgrade(db: sqlite_utils.Database) -> list[str]:
-    """Apply the pending migrations, then the differences from the declared schema; say what was done."""
-    done: list[str] = []
-    db.conn.execute("begin immediate")
+def _open_private(path: Path) -> None:
+    """Create the private file or bring it to its declared schema (``PRIVATE_TABLES``), on a
+    connection of its own (sqlite-utils' table objects only see a connection's main file)."""
+    private = sqlite_utils.Database(path)
     try:
+        private.conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+        if private.journal_mode != "wal":
+            private.enable_wal()
+        if sync.changes(private, private=True):
+            with _immediate(private):
+                for change in sync.changes(private, private=True):
+                    change.apply(private)
+    finally:
+        private.close()
+
+
+def upgrade(db: sqlite_utils.Database) -> list[str]:
+    """Apply the pending migrations, then the differences from the declared schema; say what was done.
+
+    Private data still in the public file is first copied to the private file, committed on its
+    own: the migration that drops it from the public file then cannot commit without the copy.
+    """
+    done: list[str] = []
+    if MIGRATIONS.pending(db):
+        with _immediate(db):
+            copy_private_data(db)
+    with _immediate(db):
         applied = [migration.name for migration in MIGRATIONS.pending(db)]
         MIGRATIONS.apply(db)
         if applied:  # stamped on the tracker's own clock (tracker.model.times), like every instant we keep
@@ -72,11 +118,19 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
         for change in sync.changes(db):
             change.apply(db)
             done.append(change.what)
+    return done
+
+
+@contextmanager
+def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
+    """One IMMEDIATE transaction (the write lock taken at once, on every attached file too)."""
+    db.conn.execute("begin immediate")
+    try:
+        yield
     except BaseException:
         db.conn.rollback()
         raise
     db.conn.commit()
-    return done
 
 
 @contextmanager
@@ -154,6 +208,7 @@ def save_thread(
     (Alaveteli's redeliver_incoming). Otherwise the thread is refused whole (``IdentityConflict``).
     """
     observed_at = observed_at or iso(utc_now())
+    save_headers(db, [thread])
     with db.atomic():
         result = _save_thread(db, thread, observed_at, allow_moves)
         if sources:
@@ -175,8 +230,25 @@ def save_threads(db: sqlite_utils.Database, threads: Iterable[Thread], observed_
         chunk = list(islice(pending, batch))
         if not chunk:
             return results
+        save_headers(db, chunk)
         with db.atomic():
             results.extend(_save_thread(db, thread, observed_at, False) for thread in chunk)
+
+
+def save_headers(db: sqlite_utils.Database, threads: Iterable[Thread]) -> None:
+    """Keep the e-mail headers of the threads' messages in the private file, in a transaction of
+    their own: called before the threads are saved, so no message is ever stored without them."""
+    rows = [(message.id, json.dumps(message.headers)) for thread in threads for message in thread.messages
+            if message.headers]
+    if not rows:
+        return
+    with db.atomic():
+        db.conn.executemany(
+            f"""insert into {PRIVATE_SCHEMA}.message_headers (message_id, headers) values (?, ?)
+                on conflict (message_id) do update set headers = excluded.headers
+                where headers is not excluded.headers""",
+            rows,
+        )
 
 
 def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str, allow_moves: bool) -> SaveResult:
@@ -328,6 +400,8 @@ def _adopt_email_copies(db: sqlite_utils.Database, thread: Thread, stored: dict[
         for table, column in (("attachments", "message_id"), ("message_exemptions", "message_id")):
             db.conn.execute(f"update [{table}] set [{column}] = ? where [{column}] = ?", [message.id, twin["id"]])
         db.conn.execute("update messages set id = ?, source = ? where id = ?", [message.id, SOURCE_PAGE, twin["id"]])
+        db.conn.execute(f"update {PRIVATE_SCHEMA}.message_headers set message_id = ? where message_id = ?",
+                        [message.id, twin["id"]])
         stored.pop(twin["id"])
         stored[message.id] = {**twin, "id": message.id, "source": SOURCE_PAGE}
 
@@ -345,7 +419,6 @@ def _message_row(request_id: str, position: int, message: Message) -> dict[str, 
         "site_state": message.site_state,
         "site_display_status": message.site_display_status,
         "prominence": message.prominence,
-        "headers": json.dumps(message.headers) if message.headers else None,
     }
     row = _without_none(row)
     if message.kind is not None:
@@ -542,36 +615,43 @@ def record_fetch(
     last_modified: str | None = None,
     error: str | None = None,
     request_id: str | None = None,
+    confirmed_sha256: str | None = None,
 ) -> int:
-    """Record one fetch (or failed fetch) and keep its body, compressed, for ``reparse``."""
-    sha256 = hashlib.sha256(content).hexdigest() if content else None
+    """Record one fetch (or failed fetch) in the private file and keep its body, compressed, for
+    ``reparse``. ``confirmed_sha256``: for a fetch without a body of its own (a 304), the body
+    fetched before that it confirmed."""
+    sha256 = hashlib.sha256(content).hexdigest() if content else confirmed_sha256
+    row = _without_none({
+        "url": url,
+        "request_id": request_id,
+        "fetched_at": fetched_at or iso(utc_now()),
+        "status_code": status_code,
+        "bytes": len(content) if content is not None else None,
+        "sha256": sha256,
+        "etag": etag,
+        "last_modified": last_modified,
+        "error": error,
+    })
     with db.atomic():
-        if sha256:
-            db["fetch_bodies"].insert(
-                {"sha256": sha256, "encoding": "zlib", "body": zlib.compress(content, 6)},
-                ignore=True,
+        if content:
+            db.conn.execute(
+                f"insert or ignore into {PRIVATE_SCHEMA}.fetch_bodies (sha256, encoding, body) values (?, 'zlib', ?)",
+                [sha256, zlib.compress(content, 6)],
             )
-        return db["fetches"].insert(_without_none({
-            "url": url,
-            "request_id": request_id,
-            "fetched_at": fetched_at or iso(utc_now()),
-            "status_code": status_code,
-            "bytes": len(content) if content is not None else None,
-            "sha256": sha256,
-            "etag": etag,
-            "last_modified": last_modified,
-            "error": error,
-        })).last_pk
+        names = ", ".join(f"[{column}]" for column in row)
+        return db.conn.execute(
+            f"insert into {PRIVATE_SCHEMA}.fetches ({names}) values ({', '.join('?' * len(row))})", list(row.values())
+        ).lastrowid
 
 
 def set_fetch_error(db: sqlite_utils.Database, fetch_id: int, error: str) -> None:
     """Attach a problem found after the bytes arrived (e.g. a page that did not parse)."""
     with db.atomic():
-        db["fetches"].update(fetch_id, {"error": error})
+        db.conn.execute(f"update {PRIVATE_SCHEMA}.fetches set error = ? where id = ?", [error, fetch_id])
 
 
 def fetch_body(db: sqlite_utils.Database, sha256: str) -> bytes | None:
-    rows = list(db.query("select encoding, body from fetch_bodies where sha256 = ?", [sha256]))
+    rows = list(db.query(f"select encoding, body from {PRIVATE_SCHEMA}.fetch_bodies where sha256 = ?", [sha256]))
     if not rows:
         return None
     return zlib.decompress(rows[0]["body"]) if rows[0]["encoding"] == "zlib" else rows[0]["body"]
@@ -589,7 +669,7 @@ class CachedFetch:
 def last_good_fetch(db: sqlite_utils.Database, url: str) -> CachedFetch | None:
     """The newest fetch of ``url`` that brought a body that parsed (200, no error)."""
     rows = list(db.query(
-        """select etag, last_modified, sha256 from fetches
+        f"""select etag, last_modified, sha256 from {PRIVATE_SCHEMA}.fetches
            where url = ? and status_code = 200 and error is null and sha256 is not null
            order by fetched_at desc, id desc limit 1""",
         [url],
@@ -652,7 +732,9 @@ def load_thread(db: sqlite_utils.Database, request_id: str) -> Thread | None:
     for row in _rows(db, "select me.* from message_exemptions me join messages m on m.id = me.message_id "
                          "where m.request_id = ?", [request_id]):
         citations.setdefault(row["message_id"], []).append(Citation(row["exemption_id"], bool(row["relied_on"]), row["quote"] or ""))
-    for row in _rows(db, "select * from messages where request_id = ? and hidden_at is null order by position", [request_id]):
+    for row in _rows(db, f"""select m.*, h.headers from messages m
+                             left join {PRIVATE_SCHEMA}.message_headers h on h.message_id = m.id
+                             where m.request_id = ? and m.hidden_at is null order by m.position""", [request_id]):
         thread.messages.append(Message(
             id=row["id"], direction=row["direction"], sent_at=row["sent_at"], author=row["author"],
             subject=row["subject"], body_text=row["body_text"] or "", attachments=attachments.get(row["id"], []),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from tracker.store.schema import EVERY_RECIPIENT
+from tracker.store.schema import EVERY_RECIPIENT, PRIVATE_SCHEMA, PRIVATE_TABLES, VIEWS
 
 MIGRATIONS = Migrations("foi-tracker")
 
@@ -69,3 +69,48 @@ def repair_flags_cleared_before_raised(db: sqlite_utils.Database) -> None:
         ).fetchone()[0]
         cleared_on = later or (raised_on if standing else None)
         db.execute("update flags set cleared_on = ? where id = ?", [cleared_on, flag_id])
+def _public_columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    """The columns of ``table`` in the public file (none when it has no such table)."""
+    return [row[1] for row in db.execute(f"pragma main.table_info([{table}])").fetchall()]
+
+
+def copy_private_data(db: sqlite_utils.Database) -> None:
+    """Copy what a database made before the private file keeps in its public file (``fetches``,
+    ``fetch_bodies``, ``messages.headers``) into the attached private file; rows already there are
+    kept. Writes nothing when there is nothing to copy.
+
+    ``tracker.store.db.upgrade`` commits this copy on its own before the migrations run: SQLite
+    commits the public file before an attached one, so a copy made in the same transaction as
+    the drop below could be lost by a crash between the two commits.
+    """
+    for table in PRIVATE_TABLES:
+        columns = [column for column in _public_columns(db, table.name) if column in table.columns]
+        if columns:
+            names = ", ".join(f"[{column}]" for column in columns)
+            db.execute(f"insert or ignore into {PRIVATE_SCHEMA}.[{table.name}] ({names}) "
+                       f"select {names} from main.[{table.name}]")
+    if "headers" in _public_columns(db, "messages"):
+        db.execute(f"insert or ignore into {PRIVATE_SCHEMA}.message_headers (message_id, headers) "
+                   "select id, headers from main.messages where headers is not null")
+
+
+@MIGRATIONS()
+def move_private_data_to_private_file(db: sqlite_utils.Database) -> None:
+    """The fetch log, the raw bodies and the e-mail headers move to the private file beside the
+    database, which ``serve`` never opens (issue 11): copied there, then dropped from the public one."""
+    copy_private_data(db)
+    # Overwrite what is dropped, so that no page of the public file keeps it once checkpointed.
+    secure_delete = db.execute("pragma main.secure_delete").fetchone()[0]
+    db.execute("pragma main.secure_delete = on")
+    try:
+        for table in PRIVATE_TABLES:
+            db.execute(f"drop table if exists main.[{table.name}]")
+        if "headers" in _public_columns(db, "messages"):
+            # SQLite re-checks every view when a column is dropped, and a view may not compile
+            # until the declared schema is synced after the migrations (the flags column renamed
+            # above): the declared views go first, and the sync creates them again.
+            for view in VIEWS:
+                db.execute(f"drop view if exists main.[{view}]")
+            db.execute("alter table main.messages drop column headers")
+    finally:
+        db.execute(f"pragma main.secure_delete = {int(secure_delete)}")

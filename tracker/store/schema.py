@@ -153,7 +153,6 @@ TABLES: tuple[Table, ...] = (
             "site_display_status": str,
             "prominence": str,
             "source": str,
-            "headers": str,
             "first_seen_at": str,
             "updated_at": str,
             "hidden_at": str,
@@ -262,30 +261,9 @@ TABLES: tuple[Table, ...] = (
         indexes=(("request_id",),),
     ),
     Table(
-        "fetches",
-        {
-            "id": int,
-            "url": str,
-            "request_id": str,
-            "fetched_at": str,
-            "status_code": int,
-            "bytes": int,
-            "sha256": str,
-            "etag": str,
-            "last_modified": str,
-            "error": str,
-        },
-        indexes=(("url", "fetched_at"), ("request_id",), ("fetched_at",)),
-    ),
-    Table(
         "job_runs",
         {"id": int, "job": str, "started_at": str, "finished_at": str, "ok": int, "summary": str},
         indexes=(("job", "started_at"),),
-    ),
-    Table(
-        "fetch_bodies",
-        {"sha256": str, "encoding": str, "body": bytes},
-        pk="sha256",
     ),
     # The vocabulary of tracker.model.taxonomy as reference tables (rows in VOCABULARY_ROWS, kept
     # equal to the module by tracker.store.sync), so that the views and canned queries select
@@ -385,8 +363,41 @@ TRIGGERS: dict[str, str] = {
     "flags_update_cleared_after_raised": "BEFORE UPDATE OF raised_on, cleared_on ON flags" + _CLEARED_BEFORE_RAISED,
 }
 
-# Tables that hold bookkeeping or raw bytes, hidden in Datasette.
-INTERNAL_TABLES = ("fetch_bodies",)
+# The private database: what is never published. A file beside the public one (foi.db ->
+# foi.private.db) that `serve` never opens: raw bodies (a saved page, a whole raw e-mail), e-mail
+# headers, and the fetch log with its URLs and the local paths of imported files.
+# tracker.store.db.open_db attaches it to the public file's connection under PRIVATE_SCHEMA, so
+# SQL on that connection reaches its tables as private.fetches (or, no public table having their
+# names, plainly as fetches). No foreign key can cross the two files.
+PRIVATE_SCHEMA = "private"
+PRIVATE_TABLES: tuple[Table, ...] = (
+    Table(
+        "fetches",
+        {
+            "id": int,
+            "url": str,
+            "request_id": str,
+            "fetched_at": str,
+            "status_code": int,
+            "bytes": int,
+            "sha256": str,
+            "etag": str,
+            "last_modified": str,
+            "error": str,
+        },
+        indexes=(("url", "fetched_at"), ("request_id",), ("fetched_at",)),
+    ),
+    Table(
+        "fetch_bodies",
+        {"sha256": str, "encoding": str, "body": bytes},
+        pk="sha256",
+    ),
+    Table(
+        "message_headers",
+        {"message_id": str, "headers": str},
+        pk="message_id",
+    ),
+)
 
 # Views for the published site and analysts. Medians and percentiles are computed with window
 # functions so that they stay correct as rows change. "Today" in a view is SQLite's

@@ -16,7 +16,9 @@ from typing import Any, Callable
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
 
-from tracker.store.schema import REFERENCES, TABLES, TABLES_BY_NAME, TRIGGERS, VIEWS, PartialIndex, Reference, Table
+from tracker.store.schema import (
+    PRIVATE_TABLES, REFERENCES, TABLES, TABLES_BY_NAME, TRIGGERS, VIEWS, PartialIndex, Reference, Table,
+)
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,13 @@ class Change:
     apply: Callable[[sqlite_utils.Database], Any]
 
 
-def changes(db: sqlite_utils.Database) -> list[Change]:
-    """What the database lacks or holds differently from the declarations, in the order to apply."""
+def changes(db: sqlite_utils.Database, *, private: bool = False) -> list[Change]:
+    """What the database lacks or holds differently from the declarations, in the order to apply.
+
+    ``private``: ``db`` is a private file, compared with ``PRIVATE_TABLES`` (tables only).
+    """
+    if private:
+        return [change for table in PRIVATE_TABLES for change in _table_changes(db, table)]
     found: list[Change] = []
     for table in TABLES:
         found += _table_changes(db, table)

@@ -1,4 +1,4 @@
-"""foi-tracker's Datasette plugin: the thread page, links to it, and safety headers.
+"""foi-tracker's Datasette plugin: the thread page, links to it, safety headers, no local paths.
 
 Registered by ``tracker.web.publish`` (``pm.register``), not through an entry point, so that it only
 runs inside ``foi-tracker serve`` and the tests. The thread page is Datasette's row page of
@@ -19,6 +19,7 @@ from typing import Any, Callable
 import markupsafe
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils.asgi import Response
 
 from tracker.deadlines import stored_calendar
 from tracker.model.taxonomy import CLOSED_STATES, CLOSED_WITHOUT_ANSWER
@@ -403,6 +404,44 @@ def prepare_jinja2_environment(env):
     env.filters["long_day"] = _long_day
     env.filters["when"] = _when
     env.filters["tilde"] = tilde_encode
+
+
+# ------------------------------------------------------------------------------ no local paths
+
+
+def _authorizer(action: int, table: str | None, column: str | None, database: str | None, trigger: str | None) -> int:
+    """What SQLite lets a query served by Datasette read: the ``file`` column of
+    ``pragma_database_list`` (where the database lives on disk) reads as NULL, and
+    ``fts3_tokenizer()``, which hands out and takes function pointers, is refused."""
+    if action == sqlite3.SQLITE_READ and (table or "").lower() == "pragma_database_list" and (column or "").lower() == "file":
+        return sqlite3.SQLITE_IGNORE
+    if action == sqlite3.SQLITE_FUNCTION and (column or "").lower() == "fts3_tokenizer":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    conn.set_authorizer(_authorizer)
+
+
+async def _databases(request, datasette):
+    """Datasette's /-/databases, without where each database lives on disk."""
+    return Response.json([
+        {"name": db.name, "route": db.route, "is_mutable": db.is_mutable, "is_memory": db.is_memory}
+        for name, db in datasette.databases.items() if name != "_internal"
+    ])
+
+
+async def _not_found(request, datasette):
+    return Response.text("Not found\n", status=404)
+
+
+@hookimpl
+def register_routes(datasette):
+    """Datasette's own pages that would tell where files live: the databases (their paths) and
+    the threads (the source files of its running tasks)."""
+    return [(r"^/-/databases(\.(?P<format>json))?$", _databases), (r"^/-/threads(\.(?P<format>json))?$", _not_found)]
 
 
 SECURITY_HEADERS = [

@@ -2,20 +2,33 @@
 
 ``make_datasette`` builds the instance that ``serve`` runs and that the tests drive in-process,
 so both see the same site. Datasette stays read-only: no write plugins, no writable canned
-queries, and the database file cannot be downloaded (it holds the raw pages).
+queries, and the database file cannot be downloaded.
+
+Datasette is only ever given the public file: the private one beside it (raw bodies, e-mail
+headers, the fetch log) is never opened. Bound to loopback, ``serve`` shows the database as it
+is, the requester browsing their own mail; listening on another address or with ``--public``, it
+publishes a copy without the threads known only from the requester's own e-mail
+(``tracker.store.published``), unless ``include_private``. The copy is made when ``serve``
+starts: a snapshot, whatever is imported afterwards (e-mail included) stays out of it until
+``serve`` is started again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import ipaddress
+import signal
 import sqlite3
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
+from tracker.store.schema import PRIVATE_TABLES
 from tracker.web import plugin as datasette_plugin
 
 METADATA = Path(__file__).resolve().parent / "metadata.yml"
@@ -52,6 +65,8 @@ def metadata_for(db_path: str | Path, *, public: bool = False) -> dict:
     databases = metadata.get("databases", {})
     if "*" in databases:
         databases[name] = databases.pop("*")
+        for table in PRIVATE_TABLES:  # documented with the rest, never served
+            databases[name].get("tables", {}).pop(table.name, None)
     plugins = metadata.setdefault("plugins", {})
     _name_databases(plugins.get("datasette-dashboards", {}), name)
     plugins[datasette_plugin.PLUGIN_NAME] = {**plugins.get(datasette_plugin.PLUGIN_NAME, {}), "public": public}
@@ -93,6 +108,36 @@ def make_datasette(db_path: str | Path, *, public: bool = False, metadata: dict 
     )
 
 
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` listens on this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def shows_private(host: str, *, public: bool = False, include_private: bool = False) -> bool:
+    """Whether ``serve`` shows the threads known only from the requester's own e-mail."""
+    return include_private or (is_loopback(host) and not public)
+
+
+@contextmanager
+def published(db_path: str | Path, *, private: bool) -> Iterator[tuple[Path, dict[str, int]]]:
+    """The file to give Datasette, and what was left out of it by table: the database itself
+    when ``private`` is shown, else a copy without the private rows, in a temporary folder
+    removed afterwards (it costs the public file's size on disk and one pass over it)."""
+    if private:
+        yield Path(db_path), {}
+        return
+    from tracker.store.published import publish_copy
+
+    with tempfile.TemporaryDirectory(prefix="foi-tracker-published-") as folder:
+        target = Path(folder) / Path(db_path).name  # the same name: Datasette names the database by it
+        yield target, publish_copy(db_path, target)
+
+
 def refresh_summaries(db_path: str | Path) -> bool:
     """Bring the summary tables up to date before serving (when stale); return whether it did."""
     from tracker.store import summaries
@@ -109,15 +154,29 @@ def refresh_summaries(db_path: str | Path) -> bool:
         return False
 
 
-def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001, *, public: bool = False) -> None:
+def serve(db_path: str, host: str = "127.0.0.1", port: int = 8001, *, public: bool = False,
+          include_private: bool = False) -> None:
     """Run Datasette over ``db_path`` in the foreground (read-only: no write endpoints).
 
     Binds ``host`` (127.0.0.1 unless the caller was told otherwise); robots are turned away
-    (robots.txt and ``X-Robots-Tag``) unless ``public``.
+    (robots.txt and ``X-Robots-Tag``) unless ``public``. The threads known only from the
+    requester's own e-mail are shown on loopback only, unless ``include_private``.
     """
     import uvicorn
 
     refresh_summaries(db_path)
-    datasette = make_datasette(db_path, public=public)
-    asyncio.run(datasette.invoke_startup())
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
+    with published(db_path, private=shows_private(host, public=public, include_private=include_private)) as (path, removed):
+        if path != Path(db_path):
+            left_out = ", ".join(f"{count} {table}" for table, count in removed.items()) or "nothing to leave out"
+            print(f"publishing a copy made now, without what only your own e-mail told ({left_out}); "
+                  "restart serve to publish later changes", file=sys.stderr)
+        datasette = make_datasette(path, public=public)
+        asyncio.run(datasette.invoke_startup())
+        # uvicorn stops gracefully on SIGTERM, then raises it again: unwind instead of dying there,
+        # so that the published copy is removed.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
