@@ -30,7 +30,7 @@ from datasette.utils import path_from_row_pks, tilde_encode
 from tracker.cli import cli
 from tracker.store import db as database
 from tracker.store.db import open_db, private_path, record_fetch
-from tracker.store.published import PRIVATE_ROWS, private_threads, publish_copy, remove_private_rows
+from tracker.store.published import private_threads, publish_copy, remove_private_rows
 from tracker.web import publish
 
 SYNTHETIC = Path(__file__).parent / "fixtures" / "synthetic"
@@ -289,7 +289,7 @@ def test_own_mail_is_shown_on_loopback_only_unless_asked_for(host, public, inclu
 def test_the_published_copy_keeps_no_trace_of_the_private_rows(seeded, tmp_path):
     copy = tmp_path / "copy.db"
     removed = publish_copy(seeded, copy)
-    assert set(PRIVATE_ROWS) <= set(removed) and removed["requests"] == 1
+    assert {"sites", "messages"} <= set(removed) and removed["requests"] == 1
     content = copy.read_bytes()
     for canary in (*OWN_MAIL, *NEVER, *INDEXED.values()):
         assert canary not in content if isinstance(canary, bytes) else canary.encode() not in content, canary
@@ -351,3 +351,24 @@ def test_serve_itself_publishes_a_copy_with_public_and_the_database_without(seed
 def test_database_module_knows_the_private_file():
     assert database.private_path("foi.db") == Path("foi.private.db")
     assert database.private_path("/data/demo.db") == Path("/data/demo.private.db")
+
+
+def test_the_published_copy_leaves_out_the_delivery_set_up(tmp_path):
+    """Recipients' addresses, delivery errors and the scheduler's run summaries are the
+    requester's own: a public copy has none of them."""
+    source = tmp_path / "foi.db"
+    db = open_db(source)
+    db.execute("pragma foreign_keys = off")  # a notification row alone, without its flag
+    with database.write_transaction(db):
+        db["job_runs"].insert({"job": "late_check", "started_at": "2026-12-01T06:00:00+00:00", "ok": 0,
+                               "summary": "delivery failed: https://hooks.example.org/secret-token"})
+        db["notifications"].insert({"flag_id": 1, "channel": "email", "recipient": "me@example.org",
+                                    "last_error": "550 refused"})
+    db.close()
+    copy = tmp_path / "published.db"
+    removed = publish_copy(source, copy)
+    assert removed == {"job_runs": 1, "notifications": 1}
+    published = sqlite3.connect(copy)
+    assert published.execute("select count(*) from job_runs").fetchone()[0] == 0
+    assert published.execute("select count(*) from notifications").fetchone()[0] == 0
+    assert b"secret-token" not in copy.read_bytes() and b"me@example.org" not in copy.read_bytes()

@@ -1,5 +1,5 @@
 """What a public ``serve`` publishes: the database without what only the requester's own e-mail
-told us.
+told us, and the requester's own delivery set-up.
 
 The raw bodies, the e-mail headers and the fetch log are in the private file, which ``serve``
 never opens (``tracker.store.db``). What remains private in the public file are rows: the threads
@@ -26,6 +26,10 @@ from tracker.store.schema import TABLES, TABLES_BY_NAME, Table
 PRIVATE_ROWS: dict[str, str] = {
     "sites": f"id = '{EMAIL_SITE_ID}'",
     "messages": f"source = '{SOURCE_EMAIL}'",
+    # The requester's own delivery set-up: e-mail addresses, webhook origins, delivery errors and
+    # the scheduler's run summaries (which can name a mail server or a hook's URL).
+    "notifications": "1",
+    "job_runs": "1",
 }
 
 
