@@ -29,6 +29,7 @@ from tracker.bot.chasers import chaser, regulator_advice
 from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, WorkingDayIndex
 from tracker.model.times import london_day
 from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
+from tracker.store.db import writing
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")
 FLAG_LABELS = {
@@ -86,7 +87,7 @@ def check(db: sqlite_utils.Database, today: date) -> LateReport:
     """
     report = LateReport(today, db)
     conn = db.conn
-    with db.atomic():
+    with writing(db):
         _calendar_tables(db, today)
         conn.execute("drop table if exists temp._late_now")
         conn.execute(

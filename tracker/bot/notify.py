@@ -49,6 +49,7 @@ from tracker.bot.chasers import chaser, regulator_advice
 from tracker.bot.late import FLAG_LABELS, flag_rows
 from tracker.model.config import Config, ConfigError
 from tracker.model.times import iso, utc_now
+from tracker.store.db import writing
 
 CHANNELS = ("stdout", "email", "webhook")
 
@@ -289,7 +290,7 @@ def deliver(db: sqlite_utils.Database, config: Config, *, today: date,
             channel.open()
             for flag in todo:
                 channel.send(flag, today)
-                with db.atomic():
+                with writing(db):
                     db["notifications"].insert(
                         {"flag_id": flag["flag_id"], "channel": channel.name, "delivered_at": iso(utc_now())}, ignore=True)
                 result.sent[channel.name] += 1
@@ -298,7 +299,7 @@ def deliver(db: sqlite_utils.Database, config: Config, *, today: date,
         finally:
             channel.close()
     names = [channel.name for channel in channels]
-    with db.atomic():
+    with writing(db):
         cursor = db.execute(
             f"""update flags set notified_at = ?
                 where notified_at is null and id in (select value from json_each(?))

@@ -14,7 +14,7 @@ import sqlite_utils
 from scrapers.http import PoliteClient
 from tracker.ingest.clients import polite_client
 from tracker.model.config import Config
-from tracker.store.db import open_db
+from tracker.store.db import DatabaseBusy, is_busy, open_db
 
 
 class Context:
@@ -30,7 +30,11 @@ class Context:
         if self._db is None:
             try:
                 self._db = open_db(self.db_path)
+            except DatabaseBusy as error:
+                raise click.ClickException(str(error)) from None
             except sqlite3.DatabaseError as error:
+                if is_busy(error):
+                    raise click.ClickException(f"{self.db_path}: busy: {error}; try again when the other process has finished") from None
                 raise click.ClickException(f"{self.db_path}: cannot use as a database ({error})") from None
         return self._db
 
@@ -44,3 +48,13 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+
+class Commands(click.Group):
+    """The command group: a database another process keeps busy is one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseBusy as error:
+            raise click.ClickException(str(error)) from None

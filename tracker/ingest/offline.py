@@ -103,7 +103,7 @@ def reparse(db: sqlite_utils.Database, now: datetime | None = None, batch: int =
     now = now or utc_now()
     rows = iter(list(db.query("select id, url from requests")))
     while chunk := list(islice(rows, batch)):
-        with db.atomic():
+        with database.writing(db):
             for row in chunk:
                 bodies = Bodies(row["url"], page=_newest_body(db, row["id"], "page"), json=_newest_body(db, row["id"], "json"))
                 if bodies.page is None:

@@ -73,7 +73,7 @@ def ingest(
         rekey(thread, request_id)
     enrich(database.complete_authority(db, thread), london_today(now))
     observed_at = iso(now)
-    with db.atomic():
+    with database.writing(db):
         _attribute_fetches(db, fetch_ids, thread.id)
         result = database.save_thread(db, thread, observed_at, sources)
         if follow:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -40,12 +43,12 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     """
     db = sqlite_utils.Database(path)
     db.conn.execute("pragma foreign_keys = on")
-    db.conn.execute("pragma busy_timeout = 10000")
+    db.conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     # WAL with synchronous=NORMAL: every commit is atomic and survives a crash of the process;
     # only a power cut can lose the last commits, never corrupt the file.
     db.conn.execute("pragma synchronous = normal")
     if db.journal_mode != "wal" and not _is_memory(db):
-        db.enable_wal()
+        _when_free(db, db.enable_wal)
     if MIGRATIONS.pending(db) or sync.changes(db):
         upgrade(db)
     return db
@@ -54,8 +57,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 def upgrade(db: sqlite_utils.Database) -> list[str]:
     """Apply the pending migrations, then the differences from the declared schema; say what was done."""
     done: list[str] = []
-    db.conn.execute("begin immediate")
-    try:
+    with writing(db):
         applied = [migration.name for migration in MIGRATIONS.pending(db)]
         MIGRATIONS.apply(db)
         if applied:  # stamped on the tracker's own clock (tracker.model.times), like every instant we keep
@@ -68,16 +70,79 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
         for change in sync.changes(db):
             change.apply(db)
             done.append(change.what)
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
     return done
 
 
 def _is_memory(db: sqlite_utils.Database) -> bool:
+    return not database_file(db)
+
+
+def database_file(db: sqlite_utils.Database) -> str:
+    """The file the database lives in ('' for one in memory)."""
     row = db.execute("pragma database_list").fetchone()
-    return not row or not row[2]
+    return row[2] if row else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Write transactions: many processes, one database
+
+
+BUSY_TIMEOUT_MS = 10_000  # how long SQLite itself waits for another connection's write lock
+BUSY_PAUSES = (0.5, 1.0, 2.0, 4.0)  # then the pauses before asking again, while it still says busy
+
+
+class DatabaseBusy(Exception):
+    """Another process kept the write lock longer than we wait for it; str() is one line naming the file."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether SQLite refused for a lock held elsewhere (SQLITE_BUSY or SQLITE_LOCKED, any variant)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+@contextmanager
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """The one way to write: a transaction begun IMMEDIATE; nested, a savepoint within it.
+
+    ``BEGIN IMMEDIATE`` takes the write lock before the transaction reads anything, so SQLite
+    waits for another process's write (``busy_timeout``) instead of refusing at once, as it
+    must when a deferred transaction that has read wants to write after another committed.
+    If the lock is still held when the timeout runs out, the begin is tried again after each
+    of ``BUSY_PAUSES``; then ``DatabaseBusy`` says which database was busy. Everything written
+    inside commits together or not at all.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():  # a savepoint: rolled back alone if the inner block fails
+            yield db
+        return
+    _when_free(db, lambda: db.conn.execute("begin immediate"))
+    try:
+        yield db
+        db.conn.commit()
+    except BaseException:
+        db.conn.rollback()
+        raise
+
+
+def _when_free(db: sqlite_utils.Database, take_lock: Callable[[], object]) -> None:
+    """Call ``take_lock`` until SQLite stops saying busy, pausing between tries; at last, DatabaseBusy."""
+    for pause in (*BUSY_PAUSES, None):
+        try:
+            take_lock()
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error):
+                raise
+            if pause is None:
+                timeout = db.execute("pragma busy_timeout").fetchone()[0] / 1000
+                waited = round(timeout * (len(BUSY_PAUSES) + 1) + sum(BUSY_PAUSES))
+                raise DatabaseBusy(
+                    f"{database_file(db) or 'the database'}: busy: another process has held its write lock "
+                    f"for over {waited} s ({error}); try again when it has finished"
+                ) from None
+            time.sleep(pause)
 
 
 @dataclass
@@ -117,7 +182,7 @@ def save_thread(
     was saved and what it was saved from never disagree, even after a crash.
     """
     observed_at = observed_at or iso(utc_now())
-    with db.atomic():
+    with writing(db):
         result = _save_thread(db, thread, observed_at)
         if sources:
             _update(db, "requests", thread.id, sources)
@@ -138,7 +203,7 @@ def save_threads(db: sqlite_utils.Database, threads: Iterable[Thread], observed_
         chunk = list(islice(pending, batch))
         if not chunk:
             return results
-        with db.atomic():
+        with writing(db):
             results.extend(_save_thread(db, thread, observed_at) for thread in chunk)
 
 
@@ -490,7 +555,7 @@ def record_fetch(
 ) -> int:
     """Record one fetch (or failed fetch) and keep its body, compressed, for ``reparse``."""
     sha256 = hashlib.sha256(content).hexdigest() if content else None
-    with db.atomic():
+    with writing(db):
         if sha256:
             db["fetch_bodies"].insert(
                 {"sha256": sha256, "encoding": "zlib", "body": zlib.compress(content, 6)},
@@ -511,7 +576,7 @@ def record_fetch(
 
 def set_fetch_error(db: sqlite_utils.Database, fetch_id: int, error: str) -> None:
     """Attach a problem found after the bytes arrived (e.g. a page that did not parse)."""
-    with db.atomic():
+    with writing(db):
         db["fetches"].update(fetch_id, {"error": error})
 
 
