@@ -191,7 +191,7 @@ def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_
     # Nothing lost: every table keeps its rows; the new ones are the migrations' and notifications.
     after = counts(old_db)
     assert {table: after[table] for table in before} == before
-    assert set(after) - set(before) == {"_sqlite_migrations", "notifications", "states", "kinds", "outcomes"}
+    assert set(after) - set(before) == {"_sqlite_migrations", "notifications", "states", "kinds", "outcomes", "poll_leases"}
     late = db.execute("select request_id, working_days_late from late_requests where working_days_late is not null")
     assert late.fetchall()
 

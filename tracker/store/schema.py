@@ -265,6 +265,13 @@ TABLES: tuple[Table, ...] = (
         {"id": int, "job": str, "started_at": str, "finished_at": str, "ok": int, "summary": str},
         indexes=(("job", "started_at"),),
     ),
+    # The threads a running poll holds (tracker.ingest.leases): a second poll skips them.
+    Table(
+        "poll_leases",
+        {"request_id": str, "holder": str, "claimed_at": str, "expires_at": str},
+        pk="request_id",
+        indexes=(("holder",),),
+    ),
     Table(
         "fetch_bodies",
         {"sha256": str, "encoding": str, "body": bytes},
@@ -353,7 +360,7 @@ TABLES_BY_NAME = {table.name: table for table in TABLES}
 
 
 # Tables that hold bookkeeping or raw bytes, hidden in Datasette.
-INTERNAL_TABLES = ("fetch_bodies",)
+INTERNAL_TABLES = ("fetch_bodies", "poll_leases")
 
 # Views for the published site and analysts. Medians and percentiles are computed with window
 # functions so that they stay correct as rows change. "Today" in a view is SQLite's
