@@ -44,6 +44,8 @@ def main() -> int:
             for trial in result.trials:
                 for error in trial.errors:
                     print(f"{scenario.name}: {error}", file=sys.stderr)
+                if sum(trial.duplicates.values()):
+                    print(f"{scenario.name}: duplicates {dict(+trial.duplicates)}", file=sys.stderr)
                 if trial.counts != result.expected:
                     differ = {k: (v, result.expected[k]) for k, v in trial.counts.items() if v != result.expected[k]}
                     print(f"{scenario.name}: counts (got, single run) {differ}", file=sys.stderr)

@@ -9,11 +9,13 @@ date), and checks that
 - every process exited 0,
 - the row counts equal those of a single run (the same commands one after another, once),
 - nothing was stored or delivered twice: no duplicate message, no request with two standing
-  flags of one kind, no flag sent twice on stdout (the notification channel used here).
+  flags of one kind, no flag sent twice (on stdout, or to a webhook on 127.0.0.1 that takes
+  ``WEBHOOK_DELAY`` to answer each POST, as a real one does).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -21,11 +23,13 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -39,7 +43,8 @@ COUNTED = (
     "message_exemptions", "follows", "follow_requests", "flags", "notifications", "poll_leases",
 )
 SCHEDULE_CONFIG = '[schedule]\npoll_on_start = true\n[notify]\nchannels = ["stdout"]\n'
-NOTIFY_CONFIG = '[notify]\nchannels = ["stdout"]\n'
+WEBHOOK_CONFIG = '[notify]\nchannels = ["webhook"]\n[notify.webhook]\nurl = "{webhook}"\n'
+WEBHOOK_DELAY = 0.02  # seconds the webhook takes to answer each POST
 STOP_TIMEOUT = 120.0  # seconds a scenario's processes may take before the trial is failed
 
 
@@ -64,7 +69,7 @@ SCENARIOS = (
     Scenario("schedule + poll", "followed", together=(("poll",),), single=(("poll",), (*LATE, "--notify")),
              after=((*LATE, "--notify"),), config=SCHEDULE_CONFIG, scheduler=True),
     Scenario("two late --notify", "polled", together=((*LATE, "--notify"), (*LATE, "--notify")),
-             single=((*LATE, "--notify"),), config=NOTIFY_CONFIG),
+             single=((*LATE, "--notify"),), config=WEBHOOK_CONFIG),
     Scenario("six lates + two imports", "polled",
              together=(("import", "{pages_a}"), ("import", "{pages_b}"), LATE, LATE, LATE, LATE, LATE, LATE),
              single=(("import", "{pages_a}"), ("import", "{pages_b}"), LATE), after=(LATE,)),
@@ -109,6 +114,35 @@ class ScenarioResult:
         return all(trial.ok(self.expected) for trial in self.trials)
 
 
+class Webhook:
+    """A webhook on 127.0.0.1 that takes ``WEBHOOK_DELAY`` to answer, counting the flags POSTed to it."""
+
+    def __init__(self) -> None:
+        self.flags: Counter = Counter()
+        lock, flags = threading.Lock(), self.flags
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+                flag = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))["flag_id"]
+                time.sleep(WEBHOOK_DELAY)
+                with lock:
+                    flags[flag] += 1
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
 class Bench:
     """The sample site, the prepared databases and the saved pages the scenarios start from."""
 
@@ -118,15 +152,17 @@ class Bench:
         self.folder = folder
         self.today = today or london_today()
         self.site = DemoSite(SITE_DAY, copies=copies).start()
+        self.webhook = Webhook()
         self.prepared: dict[str, Path] = {}
         try:
             self._prepare(copies)
         except BaseException:
-            self.site.stop()
+            self.close()
             raise
 
     def close(self) -> None:
         self.site.stop()
+        self.webhook.stop()
 
     def __enter__(self) -> Bench:
         return self
@@ -157,7 +193,7 @@ class Bench:
 
     def _values(self) -> dict[str, str]:
         return {"today": self.today.isoformat(), "pages_a": str(self.folder / "pages_a"),
-                "pages_b": str(self.folder / "pages_b")}
+                "pages_b": str(self.folder / "pages_b"), "webhook": self.webhook.url}
 
     def command(self, db_path: Path, args: tuple[str, ...], config: Path | None = None) -> list[str]:
         options = ["--config", str(config)] if config else []
@@ -187,13 +223,14 @@ class Bench:
         config = None
         if scenario.config:
             config = folder / "foi-tracker.toml"
-            config.write_text(scenario.config, encoding="utf-8")
+            config.write_text(scenario.config.format(**self._values()), encoding="utf-8")
         return db_path, config
 
     def trial(self, scenario: Scenario) -> Trial:
         """Start the scenario's commands at once on a copy of its database; check what they left."""
         folder = Path(tempfile.mkdtemp(prefix="trial-", dir=self.folder))
         db_path, config = self._start(scenario, folder)
+        self.webhook.flags.clear()
         commands = [self.command(db_path, args, config) for args in scenario.together]
         if scenario.scheduler:
             commands.insert(0, self.command(db_path, ("schedule",), config))
@@ -221,7 +258,7 @@ class Bench:
         trial = Trial(
             exits=exits,
             counts=_counts(db_path),
-            duplicates=_duplicates(db_path, outputs),
+            duplicates=_duplicates(db_path, outputs, self.webhook.flags),
             seconds=seconds,
             errors=[" ".join(lines) for code, lines in zip(exits, errors) if code != 0],
             skipped=sum(_skipped(folder / f"{n}.err") for n in range(len(commands))),
@@ -275,8 +312,9 @@ def _counts(db_path: Path) -> dict[str, int]:
         return {table: connection.execute(f"select count(*) from [{table}]").fetchone()[0] for table in COUNTED}
 
 
-def _duplicates(db_path: Path, outputs: list[str]) -> Counter:
-    """Messages stored twice, requests with two standing flags of one kind, flags sent twice."""
+def _duplicates(db_path: Path, outputs: list[str], posted: Counter) -> Counter:
+    """Messages stored twice, requests with two standing flags of one kind, flags sent twice
+    (on stdout, in ``outputs``, or POSTed to the webhook)."""
     with closing(sqlite3.connect(db_path)) as connection:
         messages = connection.execute(
             "select count(*) - count(distinct request_id || direction || coalesce(sent_at, '') || body_text) "
@@ -284,9 +322,9 @@ def _duplicates(db_path: Path, outputs: list[str]) -> Counter:
         flags = connection.execute(
             "select coalesce(sum(n - 1), 0) from (select count(*) as n from flags where cleared_on is null "
             "group by request_id, flag)").fetchone()[0]
-    sent = Counter(key for output in outputs for key in _stdout_notifications(output))
+    printed = Counter(key for output in outputs for key in _stdout_notifications(output))
     return Counter({"messages": messages, "standing flags": flags,
-                    "notifications sent": sum(n - 1 for n in sent.values())})
+                    "flags sent twice": sum(n - 1 for n in [*printed.values(), *posted.values()])})
 
 
 def _stdout_notifications(output: str) -> list[tuple[str, str]]:

@@ -207,6 +207,9 @@ def register_jobs(scheduler: BaseScheduler, config: Config, db_path: str) -> lis
     failed.
     """
     settings = settings_from(config)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(known, _OneLineFailures) for known in executor_log.filters):
+        executor_log.addFilter(_OneLineFailures())
     interval = settings.poll_every_minutes * 60
     common = {"args": [db_path, config], "coalesce": True, "max_instances": 1, "replace_existing": True}
     return [
@@ -286,9 +289,6 @@ def run_forever(config: Config, db_path: str, *, stop: threading.Event | None = 
                 on_start: Callable[[BaseScheduler], None] | None = None) -> None:
     """Run the scheduler until SIGINT / SIGTERM (or ``stop`` is set); running jobs finish first."""
     stop = stop or threading.Event()
-    executor_log = logging.getLogger("apscheduler.executors.default")
-    if not any(isinstance(known, _OneLineFailures) for known in executor_log.filters):
-        executor_log.addFilter(_OneLineFailures())
     scheduler = BackgroundScheduler(timezone=TIMEZONE)
     register_jobs(scheduler, config, db_path)
     previous: dict[int, Any] = {}
