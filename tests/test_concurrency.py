@@ -198,6 +198,32 @@ def test_the_guard_sees_a_deferred_transaction(tmp_path):
         ROOT = saved
 
 
+def test_no_command_writes_outside_an_immediate_transaction(tmp_path, monkeypatch):
+    """Every statement that writes runs inside a transaction begun IMMEDIATE: the demo (following
+    listings, polling, the late check), `late --notify`, an e-mail import and `reparse`."""
+    import tracker.cli.context as context
+
+    statements: list[tuple[bool, str]] = []
+
+    def traced(path):
+        db = open_db(path)
+        db.conn.set_trace_callback(lambda sql: statements.append((db.conn.in_transaction, sql.strip())))
+        return db
+
+    monkeypatch.setattr(context, "open_db", traced)
+    path = str(tmp_path / "demo.db")
+    runner = CliRunner()
+    for args in (["demo", "--no-serve", "--today", "2026-11-20"], ["late", "--notify", "--today", "2026-11-21"],
+                 ["import", str(ROOT / "tests" / "fixtures" / "email" / "document-pdf.eml")], ["reparse"]):
+        result = runner.invoke(cli, ["--db", path, *args])
+        assert result.exit_code == 0, (args, result.output)
+    begins = [sql.lower() for _, sql in statements if sql.lower().startswith("begin")]
+    assert begins and set(begins) == {"begin immediate"}
+    writes = [(inside, sql) for inside, sql in statements
+              if sql.split(None, 1)[0].lower() in ("insert", "update", "delete", "replace")]
+    assert len(writes) > 100 and [sql for inside, sql in writes if not inside] == []
+
+
 # ------------------------------------------------------------------------------- poll leases
 
 
