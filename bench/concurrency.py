@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -335,7 +336,5 @@ def _stdout_notifications(output: str) -> list[tuple[str, str]]:
 
 
 def _skipped(stderr: Path) -> int:
-    for line in stderr.read_text(encoding="utf-8").splitlines():
-        if line.startswith("skipped "):
-            return int(line.split()[1])
-    return 0
+    """Threads a poll skipped, as the poll command or the scheduler's poll job said."""
+    return sum(int(n) for n in re.findall(r"skipped (\d+)", stderr.read_text(encoding="utf-8")))

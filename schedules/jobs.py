@@ -168,6 +168,8 @@ def poll_job(db_path: str, config: Config) -> bool:
             report = polling.poll(db, client)
         summary = (f"polled {report.attempted}: {report.succeeded} ok ({report.changed} changed, "
                    f"{report.new_messages} new messages), {report.failed} failed")
+        if report.skipped:
+            summary += f"; skipped {report.skipped} that another poll is polling"
         return not (report.attempted and not report.succeeded), summary
     return _recorded(POLL, db_path, work)
 
