@@ -4,7 +4,8 @@
 
 Databases of 10k, 100k and 1M synthetic requests are built once and cached in bench/out/
 (about 7 GB; building the 1M ones takes a few minutes). ``--quick`` skips the 1M sizes and
-runs the reliability and change-detection benches at a tenth of their size.
+runs the reliability and change-detection benches at a tenth of their size (and the concurrency
+scenarios five times each on the 51 sample threads).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def benches(quick: bool) -> list[tuple[str, list[str]]]:
         ("reliability", ["-m", "bench.bench_reliability", "--fetches", "600" if quick else "5000",
                          "--kills", "6" if quick else "20"]),
         ("mbox", ["-m", "bench.bench_mbox"]),
+        ("concurrency", ["-m", "bench.bench_concurrency", "--trials", "5" if quick else "20",
+                         "--copies", "1" if quick else "4"]),
     ]
 
 
@@ -102,6 +105,11 @@ def summary() -> list[list[object]]:
         for shape, figure in mbox["shapes"].items():
             rows.append([f"import a {figure['mbox_mb']:.0f} MB mbox ({shape})", f"{figure['peak_mb']:.0f} MB peak, "
                          f"{figure['seconds']:.0f} s", f"<= {mbox['target_mb']:.0f} MB", figure["ok"]])
+    if concurrency := load("bench_concurrency"):
+        for name, figure in concurrency["scenarios"].items():
+            rows.append([f"{name} at once, {concurrency['threads']} threads, {figure['trials']} trials",
+                         f"exit 0 {figure['clean_exits']}/{figure['trials']}, counts {figure['equal_counts']}/"
+                         f"{figure['trials']}, {figure['duplicates']} duplicates", "all, none twice", figure["ok"]])
     return rows
 
 

@@ -14,6 +14,7 @@ import logging
 import signal
 import threading
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any, Callable
 
 import sqlite_utils
@@ -28,7 +29,7 @@ from tracker.ingest.clients import polite_client
 from tracker.ingest import poll as polling
 from tracker.model.config import Config, ScheduleConfig
 from tracker.model.times import LONDON, LONDON_ZONE, instant, iso, london_time, london_today, utc_now
-from tracker.store.db import open_db
+from tracker.store.db import DatabaseBusy, open_db, writing
 
 log = logging.getLogger(__name__)
 
@@ -45,27 +46,66 @@ def settings_from(config: Config) -> ScheduleConfig:
 # Jobs
 
 
+class JobFailed(Exception):
+    """What a scheduled job that failed raises to APScheduler, which then logs a failure (one
+    line, see ``_OneLineFailures``) instead of "executed successfully"; ``job_runs`` says why."""
+
+
 def _recorded(job: str, db_path: str, work: Callable[[sqlite_utils.Database], tuple[bool, str]]) -> bool:
-    """Run ``work`` with its own connection, recording a ``job_runs`` row around it."""
+    """Run ``work`` with its own connection, recording a ``job_runs`` row around it.
+
+    Every write waits its turn for the write lock (``tracker.store.db.writing``); if the lock
+    stays busy past that, the run is recorded as failed, with the reason, once it is free.
+    """
     try:
         db = open_db(db_path)
     except Exception as error:  # nowhere to record it: say it once, the next run tries again
         log.error("%s: cannot open %s (%s)", job, db_path, " ".join(str(error).split()))
         return False
     try:
-        with db.atomic():
-            run_id = db["job_runs"].insert({"job": job, "started_at": iso(utc_now())}).last_pk
+        started_at = iso(utc_now())
         try:
-            ok, summary = work(db)
-        except Exception as error:  # a job must not stop the scheduler: record the reason
-            ok, summary = False, f"{type(error).__name__}: {' '.join(str(error).split())}"
-            log.debug("%s failed", job, exc_info=True)
+            with writing(db):
+                run_id = db["job_runs"].insert({"job": job, "started_at": started_at}).last_pk
+        except DatabaseBusy as error:
+            run_id, ok, summary = None, False, str(error)
+        else:
+            try:
+                ok, summary = work(db)
+            except Exception as error:  # a job must not stop the scheduler: record the reason
+                ok, summary = False, f"{type(error).__name__}: {' '.join(str(error).split())}"
+                log.debug("%s failed", job, exc_info=True)
         (log.info if ok else log.error)("%s: %s", job, summary)
-        with db.atomic():
-            db["job_runs"].update(run_id, {"finished_at": iso(utc_now()), "ok": int(ok), "summary": summary})
+        finished = {"finished_at": iso(utc_now()), "ok": int(ok), "summary": summary}
+        try:
+            with writing(db):
+                if run_id is None:
+                    db["job_runs"].insert({"job": job, "started_at": started_at, **finished})
+                else:
+                    db["job_runs"].update(run_id, finished)
+        except DatabaseBusy as error:
+            log.error("%s: the run could not be recorded (%s)", job, error)
+            return False
         return ok
     finally:
         db.close()
+
+
+def _scheduled(job: Callable[..., bool], *args: Any) -> bool:
+    """How the scheduler runs a job: a failure raises ``JobFailed``, so APScheduler records it as one."""
+    if not job(*args):
+        raise JobFailed(f"{job.__name__} failed (see job_runs)")
+    return True
+
+
+class _OneLineFailures(logging.Filter):
+    """APScheduler logs a job that raised with its traceback; for ``JobFailed`` one line says it all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], JobFailed):
+            record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]}", ()
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def poll_job(db_path: str, config: Config) -> bool:
@@ -75,6 +115,8 @@ def poll_job(db_path: str, config: Config) -> bool:
             report = polling.poll(db, client)
         summary = (f"polled {report.attempted}: {report.succeeded} ok ({report.changed} changed, "
                    f"{report.new_messages} new messages), {report.failed} failed")
+        if report.skipped:
+            summary += f"; skipped {report.skipped} that another poll is polling"
         return not (report.attempted and not report.succeeded), summary
     return _recorded(POLL, db_path, work)
 
@@ -109,22 +151,29 @@ def register_jobs(scheduler: BaseScheduler, config: Config, db_path: str) -> lis
     Every job coalesces missed runs into one and never runs twice at once. Grace periods: a
     poll may start up to half an interval late, the daily check up to six hours, the weekly
     refresh up to a day; later than that, the run is skipped (and ``catch_up`` covers the check).
+    With ``poll_on_start`` the first poll is due at once. The scheduler runs each job through
+    ``_scheduled``: a run that failed is recorded in ``job_runs`` and reported to APScheduler as
+    failed.
     """
     settings = settings_from(config)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(known, _OneLineFailures) for known in executor_log.filters):
+        executor_log.addFilter(_OneLineFailures())
     interval = settings.poll_every_minutes * 60
     common = {"args": [db_path, config], "coalesce": True, "max_instances": 1, "replace_existing": True}
     return [
         scheduler.add_job(
-            poll_job, IntervalTrigger(seconds=interval, jitter=min(300, interval // 10), timezone=TIMEZONE),
-            id=POLL, name="poll followed threads", misfire_grace_time=max(60, interval // 2), **common,
+            partial(_scheduled, poll_job), IntervalTrigger(seconds=interval, jitter=min(300, interval // 10), timezone=TIMEZONE),
+            id=POLL, name="poll followed threads", misfire_grace_time=max(60, interval // 2),
+            **({"next_run_time": utc_now()} if settings.poll_on_start else {}), **common,
         ),
         scheduler.add_job(
-            late_check_job,
+            partial(_scheduled, late_check_job),
             CronTrigger(hour=settings.late_check_at.hour, minute=settings.late_check_at.minute, timezone=TIMEZONE),
             id=LATE_CHECK, name="daily late check", misfire_grace_time=6 * 3600, **common,
         ),
         scheduler.add_job(
-            refresh_authorities_job,
+            partial(_scheduled, refresh_authorities_job),
             CronTrigger(day_of_week=settings.refresh_authorities_on, hour=settings.refresh_authorities_at.hour,
                         minute=settings.refresh_authorities_at.minute, timezone=TIMEZONE),
             id=REFRESH_AUTHORITIES, name="weekly refresh of authorities", misfire_grace_time=24 * 3600, **common,
@@ -180,12 +229,15 @@ def catch_up(scheduler: BaseScheduler, db_path: str, now: datetime, config: Conf
     return missed
 
 
-def run_job_now(scheduler: BaseScheduler, job_id: str) -> Any:
-    """Run a registered job in this thread, at once (on demand), with its own arguments."""
+def run_job_now(scheduler: BaseScheduler, job_id: str) -> bool:
+    """Run a registered job in this thread, at once (on demand), with its own arguments; whether it succeeded."""
     job = scheduler.get_job(job_id)
     if job is None:
         raise KeyError(f"no job {job_id!r}")
-    return job.func(*job.args, **job.kwargs)
+    try:
+        return job.func(*job.args, **job.kwargs)
+    except JobFailed:
+        return False
 
 
 def run_forever(config: Config, db_path: str, *, stop: threading.Event | None = None,

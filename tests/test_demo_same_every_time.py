@@ -119,7 +119,7 @@ def test_the_comparison_script_reads_a_database_before_and_after_the_private_fil
     shutil.copyfile(old, migrated)
     open_db(migrated).close()
     assert not sqlite3.connect(migrated).execute("select count(*) from sqlite_master where name = 'fetches'").fetchone()[0]
-    new_tables = ["_sqlite_migrations", "notifications", "states", "kinds", "outcomes", "late_checks"]
+    new_tables = ["_sqlite_migrations", "notifications", "states", "kinds", "outcomes", "late_checks", "poll_leases"]
     arguments = [str(old), str(migrated), *(f"--allow-new-table={name}" for name in new_tables)]
     assert compare_demo.main(arguments) == 0, capsys.readouterr().out
     assert "no differences" in capsys.readouterr().out

@@ -359,7 +359,7 @@ def test_the_published_copy_leaves_out_the_delivery_set_up(tmp_path):
     source = tmp_path / "foi.db"
     db = open_db(source)
     db.execute("pragma foreign_keys = off")  # a notification row alone, without its flag
-    with database.write_transaction(db):
+    with database.writing(db):
         db["job_runs"].insert({"job": "late_check", "started_at": "2026-12-01T06:00:00+00:00", "ok": 0,
                                "summary": "delivery failed: https://hooks.example.org/secret-token"})
         db["notifications"].insert({"flag_id": 1, "channel": "email", "recipient": "me@example.org",

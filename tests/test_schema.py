@@ -246,7 +246,7 @@ def test_opening_it_applies_every_migration_and_the_rename_keeps_the_values(old_
     after = counts(old_db)
     assert {table: after[table] for table in before} == before
     assert set(after) - set(before) == {"_sqlite_migrations", "notifications", "states", "kinds", "outcomes",
-                                        "late_checks", "message_headers"}
+                                        "late_checks", "message_headers", "poll_leases"}
     assert not read_only(old_db, "select name from sqlite_master where name in ('fetches', 'fetch_bodies')")
     late = db.execute("select request_id, working_days_late from late_requests where working_days_late is not null")
     assert late.fetchall()

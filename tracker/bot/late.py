@@ -35,7 +35,7 @@ from tracker.bot.chasers import chaser, regulator_advice
 from tracker.deadlines import CALENDARS, DEFAULT_REGIME, REGIMES, Calendar, WorkingDayIndex, stored_calendar
 from tracker.model.times import iso, london_day, utc_now
 from tracker.model.taxonomy import CLOSED_STATES, INACTIVE_STATES
-from tracker.store.db import write_transaction
+from tracker.store.db import writing
 
 FLAGS = ("late", "very_late", "review_late", "review_very_late")
 FLAG_LABELS = {
@@ -101,7 +101,7 @@ def check(db: sqlite_utils.Database, today: date) -> LateReport:
     (``tracker.store.schema``) keep it fast.
     """
     conn = db.conn
-    with write_transaction(db):
+    with writing(db):
         latest = latest_check(db)
         if latest is not None and today < latest:
             return recorded(db, today, latest)

@@ -51,7 +51,7 @@ from tracker.bot.chasers import chaser, regulator_advice
 from tracker.bot.late import FLAG_LABELS, flag_rows
 from tracker.model.config import Config, ConfigError
 from tracker.model.times import iso, utc_now
-from tracker.store.db import write_transaction
+from tracker.store.db import writing
 from tracker.store.schema import EVERY_RECIPIENT
 
 
@@ -398,7 +398,7 @@ def _claim(db: sqlite_utils.Database, flag_id: int, channel: Channel, recipients
     now = utc_now()
     lifetime = max(CLAIM_LIFETIME, timedelta(seconds=10 * channel.timeout))
     params = {"flag": flag_id, "channel": channel.name, "run": run, "now": iso(now), "until": iso(now + lifetime)}
-    with write_transaction(db):
+    with writing(db):
         for recipient in recipients:
             db.execute(
                 """insert into notifications (flag_id, channel, recipient, claimed_by, claimed_until, attempts)
@@ -421,7 +421,7 @@ def _record(db: sqlite_utils.Database, flag_id: int, channel: str, run: str,
             delivered: list[str], failed: dict[str, str]) -> None:
     """What the channel answered for one message: the recipients it was delivered to, and those
     it failed for (with the line why), released for a later run."""
-    with write_transaction(db):
+    with writing(db):
         for recipient in delivered:
             db.execute(
                 """update notifications set delivered_at = coalesce(delivered_at, ?), claimed_by = null,
@@ -440,7 +440,7 @@ def _record(db: sqlite_utils.Database, flag_id: int, channel: str, run: str,
 def _mark_notified(db: sqlite_utils.Database, pending: list[dict[str, Any]], channels: list[Channel]) -> int:
     """Set ``notified_at`` on the pending flags that every recipient of every channel now has."""
     targets = [[channel.name, recipient] for channel in channels for recipient in channel.recipients]
-    with write_transaction(db):
+    with writing(db):
         return db.execute(
             """update flags set notified_at = :now
                where notified_at is null and id in (select value from json_each(:flags))

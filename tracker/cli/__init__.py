@@ -17,12 +17,12 @@ from tracker.web import publish
 from tracker.model.config import ConfigError, load_config
 from tracker.cli.deadlines import COMMANDS as DEADLINE_COMMANDS
 from tracker.cli.reading import classify_command, evaluate_command
-from tracker.cli.context import BadUsage, Context, database_command
+from tracker.cli.context import BadUsage, Commands, Context, database_command
 from tracker.model import site_id_for, times
 from tracker.model.times import london_time, london_today, utc_now
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db_path",
@@ -84,7 +84,8 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
 
     The feeds of followed /user/, /body/ and search pages say which threads changed; each due
     thread's .json is checked before its page, and both use conditional GET, so an unchanged
-    thread costs a 304 and no page. Exits 1 only when nothing at all could be fetched.
+    thread costs a 304 and no page. A poll started while another runs skips the threads the
+    other is polling, and says how many. Exits 1 only when nothing at all could be fetched.
     """
     with context.client() as client, PollProgress() as progress:
         report = polling.poll(
@@ -93,9 +94,12 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
         )
     if not report.attempted:
         _print_feed_summary(report.feeds)
-        click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
+        _print_skipped(report)
+        if not report.skipped:
+            click.echo("nothing is due (use --all to poll every followed thread now)", err=True)
         return
     _print_poll_summary(report)
+    _print_skipped(report)
     if not report.succeeded:
         sys.exit(1)
 
@@ -145,6 +149,11 @@ def _print_feed_summary(feeds: polling.FeedCheck) -> None:
             f"checked {feeds.feeds} feed(s): {feeds.woken} thread(s) woken, {feeds.followed} new followed{failed}",
             err=True,
         )
+
+
+def _print_skipped(report: polling.PollReport) -> None:
+    if report.skipped:
+        click.echo(f"skipped {report.skipped} due thread(s) that another poll is polling", err=True)
 
 
 def _print_poll_summary(report: polling.PollReport) -> None:

@@ -20,7 +20,7 @@ import sqlite_utils
 from scrapers.http import PoliteClient
 from tracker.ingest.clients import polite_client
 from tracker.model.config import Config
-from tracker.store.db import open_db
+from tracker.store.db import DatabaseBusy, is_busy, open_db
 
 
 class BadUsage(click.ClickException):
@@ -61,7 +61,11 @@ class Context:
                     f"{self.db_path}: no such database (check --db; 'foi-tracker follow' or 'import' creates one)")
             try:
                 self._db = open_db(self.db_path)
+            except DatabaseBusy as error:
+                raise click.ClickException(str(error)) from None
             except sqlite3.DatabaseError as error:
+                if is_busy(error):
+                    raise click.ClickException(f"{self.db_path}: busy: {error}; try again when the other process has finished") from None
                 raise click.ClickException(f"{self.db_path}: cannot use as a database ({error})") from None
         return self._db
 
@@ -93,3 +97,13 @@ def database_command(*, existing: bool) -> Callable[[Callable], Callable]:
             return command(context, *args, **kwargs)
         return _db_after_the_command(pass_context(run))
     return decorate
+
+
+class Commands(click.Group):
+    """The command group: a database another process keeps busy is one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseBusy as error:
+            raise click.ClickException(str(error)) from None

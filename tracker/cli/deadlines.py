@@ -156,7 +156,8 @@ def schedule(context: Context) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     click.echo(
-        f"scheduler started: poll every {settings.poll_every_minutes} min, late check daily at "
+        f"scheduler started: poll every {settings.poll_every_minutes} min{' (and now)' if settings.poll_on_start else ''}, "
+        f"late check daily at "
         f"{settings.late_check_at:%H:%M} Europe/London, authorities weekly ({settings.refresh_authorities_on} "
         f"{settings.refresh_authorities_at:%H:%M}); Ctrl-C to stop",
         err=True,

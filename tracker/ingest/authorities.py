@@ -73,7 +73,7 @@ def parse_authorities_csv(content: bytes | str, site_id: str, site_regime: str =
 
 def import_authorities_csv(db: sqlite_utils.Database, content: bytes | str, site_id: str, base_url: str) -> int:
     """Upsert the bodies of an all-authorities.csv into ``authorities``; returns how many."""
-    with db.atomic():
+    with database.writing(db):
         db["sites"].insert({"id": site_id, "base_url": base_url, "regime": DEFAULT_REGIME}, pk="id", ignore=True)
         site = db["sites"].get(site_id)
         bodies = parse_authorities_csv(content, site_id, (site.get("regime") or DEFAULT_REGIME).lower())
@@ -107,7 +107,7 @@ def refresh(db: sqlite_utils.Database, client: PoliteClient, *, site_url: str | 
     ``site_url``: a site to record first (its bodies come with the others once it is followed).
     """
     if site_url:
-        with db.atomic():
+        with database.writing(db):
             ensure_site(db, site_url)
     result = RefreshResult()
     sites = list(db.query("select id, base_url from sites where id in (select site_id from follows) order by id"))

@@ -33,7 +33,8 @@ class FollowError(ValueError):
 def ensure_site(db: sqlite_utils.Database, url: str) -> str:
     """Record the site of ``url`` (if new, as a FOIA site); return its id."""
     site_id = site_id_for(url)
-    db["sites"].insert({"id": site_id, "base_url": base_url_for(url), "regime": "foia"}, ignore=True)
+    with database.writing(db):
+        db["sites"].insert({"id": site_id, "base_url": base_url_for(url), "regime": "foia"}, ignore=True)
     return site_id
 
 
@@ -50,7 +51,7 @@ def follow(
     """
     added_at = iso(now or utc_now())
     ids = []
-    with db.atomic():
+    with database.writing(db):
         for url in urls:
             if urlsplit(url.strip()).scheme not in ("http", "https"):
                 raise FollowError(f"{url}: not an http(s) URL")
@@ -129,7 +130,7 @@ def follow_listings(
         kind = alaveteli.listing_kind(url)
         if kind is None:
             raise FollowError(f"{url}: not a /user/, /body/ or /list page")
-        with db.atomic():
+        with database.writing(db):
             site_id = ensure_site(db, url)
             db["follows"].upsert(
                 {"url": url, "kind": kind, "site_id": site_id, "added_at": iso(now)}, pk="url"
@@ -137,7 +138,7 @@ def follow_listings(
         client.allow_host(site_id)
         found = read_listing(db, client, url, today=london_today(now))
         ids.extend(follow(db, dict.fromkeys(found.request_urls), now, via=url))
-        with db.atomic():
+        with database.writing(db):
             db["follows"].update(url, {"last_polled_at": iso(now)})
     return ids
 

@@ -101,7 +101,7 @@ def _import_one(db: sqlite_utils.Database, label: str, content: bytes, mail: Ema
             raise
         report.imported += 1
         report.threads.add(thread.id)
-    with db.atomic():
+    with database.writing(db):
         attribute_fetches(db, [fetch_id], thread.id)
 
 

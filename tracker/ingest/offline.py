@@ -114,7 +114,7 @@ def reparse(db: sqlite_utils.Database, now: datetime | None = None, batch: int =
     now = now or utc_now()
     rows = iter(list(db.query("select id, site_id, url from requests")))
     while chunk := list(islice(rows, batch)):
-        with db.atomic():
+        with database.writing(db):
             for row in chunk:
                 try:
                     rebuilt += _rebuild(db, row, now)

@@ -85,7 +85,7 @@ def ingest(
     attribute_fetches(db, fetch_ids, thread.id)
     database.save_headers(db, [thread])
     try:
-        with db.atomic():
+        with database.writing(db):
             result = database.save_thread(db, thread, observed_at, sources, allow_moves=from_site)
             if follow and is_followed_site(db, thread.site.id):
                 db["follows"].insert(
@@ -135,7 +135,7 @@ def _mark(db: sqlite_utils.Database, fetch_id: int | None, error: Exception) -> 
 def attribute_fetches(db: sqlite_utils.Database, fetch_ids: list[int], request_id: str) -> None:
     """Give the fetches of bodies read before we knew their request (a saved page, an e-mail) its id."""
     if fetch_ids:
-        with db.atomic():
+        with database.writing(db):
             db.execute(
                 f"update {PRIVATE_SCHEMA}.fetches set request_id = ? "
                 f"where request_id is null and id in ({', '.join('?' * len(fetch_ids))})",

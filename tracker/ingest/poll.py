@@ -11,11 +11,16 @@ Change detection comes first, cheapest first:
 
 Then the page is parsed, joined with the ``.json``, enriched and saved in one transaction. A
 failure is recorded in ``fetches`` and reported as one line; what is stored stays.
+
+Polls can run side by side (by hand, from cron, under ``schedule``): each claims the due threads
+it will poll (``tracker.ingest.leases``), so a poll started while another runs polls only the
+threads nobody holds, and reports how many it skipped.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import zip_longest
@@ -28,6 +33,8 @@ from scrapers.http import FetchError, FetchResult, PoliteClient
 from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
 from tracker.store.schema import PRIVATE_SCHEMA
+from tracker.store.db import writing
+from tracker.ingest import leases
 from tracker.ingest.follow import follow
 from tracker.ingest.pipeline import Bodies, ingest, sha256_of
 from tracker.model.times import instant, iso, london_today, utc_now
@@ -90,6 +97,7 @@ class FeedCheck:
 class PollReport:
     outcomes: list[PollOutcome] = field(default_factory=list)
     feeds: FeedCheck = field(default_factory=FeedCheck)
+    skipped: int = 0  # due threads left alone: another poll was polling them
 
     @property
     def attempted(self) -> int:
@@ -155,7 +163,7 @@ def _wake(db: sqlite_utils.Database, listing: dict, events: list[alaveteli.FeedE
         return
     fresh = [event for event in events if event.created_at and instant(event.created_at) > instant(mark)]
     base = next(iter(db.query("select base_url from sites where id = ?", [listing["site_id"]])))["base_url"]
-    with db.atomic():
+    with writing(db):
         if fresh and len(fresh) == len(events):
             # Everything in the feed is new: more may have happened than it shows.
             cursor = db.execute(
@@ -176,7 +184,8 @@ def _wake(db: sqlite_utils.Database, listing: dict, events: list[alaveteli.FeedE
 
 
 def _mark_feed(db: sqlite_utils.Database, url: str, now: datetime, newest: str | None) -> None:
-    db["follows"].update(url, {"last_polled_at": iso(now), "last_event_at": newest})
+    with writing(db):
+        db["follows"].update(url, {"last_polled_at": iso(now), "last_event_at": newest})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +207,11 @@ def due_requests(
         sql += " and (next_poll_at is null or next_poll_at <= ?)"
         params.append(iso(now))
     sql += " order by coalesce(next_poll_at, ''), id"
-    rows = list(db.query(sql, params))
+    return take_turns(list(db.query(sql, params)), limit)
+
+
+def take_turns(rows: list[dict], limit: int | None) -> list[dict]:
+    """The first ``limit`` rows, sites taking turns (all of them without a limit)."""
     if limit is None:
         return rows
     by_site: dict[str, list[dict]] = defaultdict(list)
@@ -232,15 +245,35 @@ def poll(
         report.feeds = check_feeds(db, client, now)
         if on_feeds:
             on_feeds(report.feeds)
-    due = due_requests(db, now, poll_all=poll_all, limit=limit)
+    due, claim = claim_due(db, now, poll_all=poll_all, limit=limit)
+    report.skipped = claim.skipped
     if on_due:
         on_due(due)
-    for row in due:
-        outcome = poll_request(db, client, row, now)
-        report.outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+    try:
+        for row in due:
+            outcome = poll_request(db, client, row, now)
+            claim.done(db, row["id"])
+            report.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+    except BaseException:
+        with suppress(Exception):  # the error is what matters; leases left behind lapse anyway
+            claim.release(db)
+        raise
     return report
+
+
+def claim_due(db: sqlite_utils.Database, now: datetime, *, poll_all: bool = False,
+              limit: int | None = None) -> tuple[list[dict], leases.Claim]:
+    """The due threads no other poll holds (``due_requests``), claimed in one IMMEDIATE
+    transaction; the claim also counts the due threads skipped because another poll holds them."""
+    with writing(db):
+        held = leases.held_elsewhere(db)
+        due = due_requests(db, now, poll_all=poll_all)
+        free = [row for row in due if row["id"] not in held]
+        chosen = take_turns(free, limit)
+        claim = leases.claim(db, leases.Holder.this_poll(), [row["id"] for row in chosen], skipped=len(due) - len(free))
+    return chosen, claim
 
 
 @dataclass
@@ -335,7 +368,7 @@ def _finish(db: sqlite_utils.Database, row: dict, now: datetime, outcome: PollOu
     wait = next_poll_after(
         stored["status"], due_date=stored["due_date"], today=london_today(now), covered=covered, failed=not outcome.ok
     )
-    with db.atomic():
+    with writing(db):
         db["requests"].update(
             row["id"],
             {"last_polled_at": iso(now), "next_poll_at": iso(now + wait), "last_error": outcome.error},

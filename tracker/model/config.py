@@ -122,6 +122,7 @@ class NotifyConfig:
 class ScheduleConfig:
     poll_every_minutes: int = setting(60, "polling interval (up to 10% jitter, at most 5 minutes)",
                                       minimum=1, maximum=7 * 24 * 60)
+    poll_on_start: bool = setting(False, "true: also poll once as soon as the scheduler starts")
     late_check_at: time = setting(time(6, 0), "the daily late check, Europe/London time")
     refresh_authorities_on: str = setting("mon", "the day of the weekly refresh of all-authorities.csv",
                                           allowed=WEEKDAYS, normalise=_weekday)

@@ -21,13 +21,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -61,16 +62,18 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     transaction (which looks again, in case another process got there first).
     """
     db = sqlite_utils.Database(path)
+    # Wait for another process's lock from the very first read (a WAL file being checkpointed
+    # answers "busy" to a connection that does not wait).
+    db.conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     if db["message_headers"].exists():
         db.close()
         raise sqlite3.DatabaseError(f"{path} is the private file of a database; open the public one")
     db.conn.execute("pragma foreign_keys = on")
-    db.conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     # WAL with synchronous=NORMAL: every commit is atomic and survives a crash of the process;
     # only a power cut can lose the last commits, never corrupt the file.
     db.conn.execute("pragma synchronous = normal")
     if db.journal_mode != "wal" and not _is_memory(db):
-        db.enable_wal()
+        _when_free(db, db.enable_wal)
     _open_private(private_path(path))
     db.execute(f"attach database ? as {PRIVATE_SCHEMA}", [str(private_path(path))])
     db.conn.execute(f"pragma {PRIVATE_SCHEMA}.synchronous = normal")
@@ -86,9 +89,9 @@ def _open_private(path: Path) -> None:
     try:
         private.conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
         if private.journal_mode != "wal":
-            private.enable_wal()
+            _when_free(private, private.enable_wal)
         if sync.changes(private, private=True):
-            with _immediate(private):
+            with writing(private):
                 for change in sync.changes(private, private=True):
                     change.apply(private)
     finally:
@@ -103,9 +106,9 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
     """
     done: list[str] = []
     if MIGRATIONS.pending(db):
-        with _immediate(db):
+        with writing(db):
             copy_private_data(db)
-    with _immediate(db):
+    with writing(db):
         applied = [migration.name for migration in MIGRATIONS.pending(db)]
         MIGRATIONS.apply(db)
         if applied:  # stamped on the tracker's own clock (tracker.model.times), like every instant we keep
@@ -121,44 +124,76 @@ def upgrade(db: sqlite_utils.Database) -> list[str]:
     return done
 
 
-@contextmanager
-def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
-    """One IMMEDIATE transaction (the write lock taken at once, on every attached file too)."""
-    db.conn.execute("begin immediate")
-    try:
-        yield
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
+def _is_memory(db: sqlite_utils.Database) -> bool:
+    return not database_file(db)
+
+
+def database_file(db: sqlite_utils.Database) -> str:
+    """The file the database lives in ('' for one in memory)."""
+    row = db.execute("pragma database_list").fetchone()
+    return row[2] if row else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Write transactions: many processes, one database
+
+
+BUSY_TIMEOUT_MS = 10_000  # how long SQLite itself waits for another connection's write lock
+BUSY_PAUSES = (0.5, 1.0, 2.0, 4.0)  # then the pauses before asking again, while it still says busy
+
+
+class DatabaseBusy(Exception):
+    """Another process kept the write lock longer than we wait for it; str() is one line naming the file."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether SQLite refused for a lock held elsewhere (SQLITE_BUSY or SQLITE_LOCKED, any variant)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 @contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """A transaction that takes the write lock as it begins (``BEGIN IMMEDIATE``).
+def writing(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """The one way to write: a transaction begun IMMEDIATE; nested, a savepoint within it.
 
-    ``db.atomic()`` begins a deferred transaction: one that reads before it writes is refused the
-    write lock at once when another process holds it (SQLite cannot wait there without risking a
-    deadlock). Taking the lock first lets the busy timeout of ``open_db`` apply: a second process
-    waits its turn instead of failing with "database is locked". Inside a transaction already
-    begun it is a savepoint of that transaction.
+    ``BEGIN IMMEDIATE`` takes the write lock before the transaction reads anything, so SQLite
+    waits for another process's write (``busy_timeout``) instead of refusing at once, as it
+    must when a deferred transaction that has read wants to write after another committed.
+    If the lock is still held when the timeout runs out, the begin is tried again after each
+    of ``BUSY_PAUSES``; then ``DatabaseBusy`` says which database was busy. Everything written
+    inside commits together or not at all.
     """
     if db.conn.in_transaction:
-        with db.atomic():
+        with db.atomic():  # a savepoint: rolled back alone if the inner block fails
             yield db
         return
-    db.conn.execute("begin immediate")
+    _when_free(db, lambda: db.conn.execute("begin immediate"))
     try:
         yield db
+        db.conn.commit()
     except BaseException:
         db.conn.rollback()
         raise
-    db.conn.commit()
 
 
-def _is_memory(db: sqlite_utils.Database) -> bool:
-    row = db.execute("pragma database_list").fetchone()
-    return not row or not row[2]
+def _when_free(db: sqlite_utils.Database, take_lock: Callable[[], object]) -> None:
+    """Call ``take_lock`` until SQLite stops saying busy, pausing between tries; at last, DatabaseBusy."""
+    for pause in (*BUSY_PAUSES, None):
+        try:
+            take_lock()
+            return
+        except sqlite3.OperationalError as error:
+            if not is_busy(error):
+                raise
+            if pause is None:
+                timeout = db.execute("pragma busy_timeout").fetchone()[0] / 1000
+                waited = round(timeout * (len(BUSY_PAUSES) + 1) + sum(BUSY_PAUSES))
+                raise DatabaseBusy(
+                    f"{database_file(db) or 'the database'}: busy: another process has held its write lock "
+                    f"for over {waited} s ({error}); try again when it has finished"
+                ) from None
+            time.sleep(pause)
 
 
 class IdentityConflict(ValueError):
@@ -209,7 +244,7 @@ def save_thread(
     """
     observed_at = observed_at or iso(utc_now())
     save_headers(db, [thread])
-    with db.atomic():
+    with writing(db):
         result = _save_thread(db, thread, observed_at, allow_moves)
         if sources:
             _update(db, "requests", thread.id, sources)
@@ -231,7 +266,7 @@ def save_threads(db: sqlite_utils.Database, threads: Iterable[Thread], observed_
         if not chunk:
             return results
         save_headers(db, chunk)
-        with db.atomic():
+        with writing(db):
             results.extend(_save_thread(db, thread, observed_at, False) for thread in chunk)
 
 
@@ -242,7 +277,7 @@ def save_headers(db: sqlite_utils.Database, threads: Iterable[Thread]) -> None:
             if message.headers]
     if not rows:
         return
-    with db.atomic():
+    with writing(db):
         db.conn.executemany(
             f"""insert into {PRIVATE_SCHEMA}.message_headers (message_id, headers) values (?, ?)
                 on conflict (message_id) do update set headers = excluded.headers
@@ -632,7 +667,7 @@ def record_fetch(
         "last_modified": last_modified,
         "error": error,
     })
-    with db.atomic():
+    with writing(db):
         if content:
             db.conn.execute(
                 f"insert or ignore into {PRIVATE_SCHEMA}.fetch_bodies (sha256, encoding, body) values (?, 'zlib', ?)",
@@ -646,7 +681,7 @@ def record_fetch(
 
 def set_fetch_error(db: sqlite_utils.Database, fetch_id: int, error: str) -> None:
     """Attach a problem found after the bytes arrived (e.g. a page that did not parse)."""
-    with db.atomic():
+    with writing(db):
         db.conn.execute(f"update {PRIVATE_SCHEMA}.fetches set error = ? where id = ?", [error, fetch_id])
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from tracker.store import summaries
-from tracker.store.db import EMAIL_SITE_ID, SOURCE_EMAIL
+from tracker.store.db import EMAIL_SITE_ID, SOURCE_EMAIL, writing
 from tracker.store.schema import TABLES, TABLES_BY_NAME, Table
 
 # The rows known only from the requester's own e-mail, by table (SQL conditions on its rows).
@@ -30,6 +30,7 @@ PRIVATE_ROWS: dict[str, str] = {
     # the scheduler's run summaries (which can name a mail server or a hook's URL).
     "notifications": "1",
     "job_runs": "1",
+    "poll_leases": "1",  # which host and process is polling
 }
 
 
@@ -44,7 +45,7 @@ def remove_private_rows(db: sqlite_utils.Database) -> dict[str, int]:
     that lost none left out). The words of a full-text index are not rows: see ``publish_copy``."""
     removed: dict[str, int] = {}
     db.execute("pragma secure_delete = on")
-    with db.atomic():
+    with writing(db):
         for table, where in PRIVATE_ROWS.items():
             _delete(db, TABLES_BY_NAME[table], where, removed)
     return {table: count for table, count in removed.items() if count}

@@ -265,6 +265,13 @@ TABLES: tuple[Table, ...] = (
         {"id": int, "job": str, "started_at": str, "finished_at": str, "ok": int, "summary": str},
         indexes=(("job", "started_at"),),
     ),
+    # The threads a running poll holds (tracker.ingest.leases): a second poll skips them.
+    Table(
+        "poll_leases",
+        {"request_id": str, "holder": str, "claimed_at": str, "expires_at": str},
+        pk="request_id",
+        indexes=(("holder",),),
+    ),
     # The vocabulary of tracker.model.taxonomy as reference tables (rows in VOCABULARY_ROWS, kept
     # equal to the module by tracker.store.sync), so that the views and canned queries select
     # states by what they mean instead of typing lists of names out.

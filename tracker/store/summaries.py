@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlite_utils
 
 from tracker.model.times import instant, iso, utc_now
-from tracker.store.db import write_transaction
+from tracker.store.db import writing
 from tracker.store.schema import TABLES_BY_NAME
 
 # summary table -> the view it copies
@@ -29,7 +29,7 @@ def refresh(db: sqlite_utils.Database, now: str | None = None) -> dict[str, int]
     """Recompute every summary table in one transaction; return the rows written per table."""
     now = now or iso(utc_now())
     written: dict[str, int] = {}
-    with write_transaction(db):
+    with writing(db):
         for table, view in SUMMARIES.items():
             columns = [c for c in TABLES_BY_NAME[table].columns if c != "refreshed_at"]
             names = ", ".join(f"[{c}]" for c in columns)

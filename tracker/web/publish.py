@@ -141,7 +141,7 @@ def published(db_path: str | Path, *, private: bool) -> Iterator[tuple[Path, dic
 def refresh_summaries(db_path: str | Path) -> bool:
     """Bring the summary tables up to date before serving (when stale); return whether it did."""
     from tracker.store import summaries
-    from tracker.store.db import open_db
+    from tracker.store.db import DatabaseBusy, open_db
 
     try:
         db = open_db(db_path)
@@ -149,7 +149,7 @@ def refresh_summaries(db_path: str | Path) -> bool:
             return summaries.refresh_if_stale(db)
         finally:
             db.close()
-    except sqlite3.Error as error:  # e.g. a read-only copy: serve what is there
+    except (sqlite3.Error, DatabaseBusy) as error:  # e.g. a read-only copy, or kept busy: serve what is there
         print(f"warning: summary tables not refreshed: {error}", file=sys.stderr)
         return False
 
