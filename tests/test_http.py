@@ -306,7 +306,7 @@ def test_retry_after_as_http_date(router, make_client, fake_time) -> None:
 def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time) -> None:
     route = router.get("https://a.test/x").respond(429, headers={"Retry-After": "3600"})
     with times.frozen(datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)), pytest.raises(FetchError) as caught:
-        make_client(max_backoff=60).get("https://a.test/x")
+        make_client(max_retry_after=60).get("https://a.test/x")
     assert route.call_count == 1
     assert fake_time.sleeps == []
     assert caught.value.status_code == 429

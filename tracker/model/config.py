@@ -4,7 +4,10 @@
 [http]
 contact = "mailto:you@example.org"   # goes into the User-Agent so site admins can reach you
 requests_per_second = 1.0            # per host; never more than 1 against public sites
-timeout = 30
+timeout = 30                         # seconds a connect or a read may take
+request_deadline = 60                # seconds a whole request may take, every byte of the answer included
+host_budget = 1800                   # seconds one host may take of a run; the rest waits for the next run
+max_retry_after = 120                # longest Retry-After waited for; a longer one reschedules the thread
 max_retries = 3
 max_page_mb = 20
 connect_to = { "alaveteli.localhost" = "127.0.0.1:8080" }  # host -> address to connect to (default: none)
@@ -36,7 +39,10 @@ class ConfigError(ValueError):
 class HttpConfig:
     contact: str | None = None
     requests_per_second: float = 1.0
-    timeout: float = 30.0
+    timeout: float = 30.0  # per operation: a connect, one read
+    request_deadline: float = 60.0  # a whole request: connecting, sending, every byte of the answer
+    host_budget: float = 1800.0  # the time one host may take of a run
+    max_retry_after: float = 120.0  # the longest Retry-After waited for
     max_retries: int = 3
     max_page_mb: float = 20.0
     respect_robots: bool = True
@@ -47,6 +53,10 @@ class HttpConfig:
     @property
     def min_interval(self) -> float:
         return 1.0 / self.requests_per_second if self.requests_per_second > 0 else 0.0
+
+    @property
+    def max_page_bytes(self) -> int:
+        return int(self.max_page_mb * 1024 * 1024)
 
 
 @dataclass
@@ -83,6 +93,10 @@ def load_config(path: str | Path | None = None) -> Config:
     http = _section(candidate, raw, "http", HttpConfig)
     if http.requests_per_second <= 0 or http.requests_per_second > 1.0:
         raise ConfigError(f"{candidate}: [http] requests_per_second must be > 0 and at most 1")
+    for key in ("request_deadline", "host_budget", "max_retry_after"):
+        value = getattr(http, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"{candidate}: [http] {key} must be a number of seconds greater than 0")
     if not isinstance(http.connect_to, dict) or not all(isinstance(v, str) for v in http.connect_to.values()):
         raise ConfigError(f"{candidate}: [http] connect_to must map host names to \"host:port\" addresses")
     poll = _section(candidate, raw, "poll", PollConfig)
