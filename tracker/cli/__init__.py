@@ -173,7 +173,8 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tupl
     to requests by the site's request address or their subject; others become threads of their
     own. Directories are searched for pages and e-mails; a Maildir is read as one.
     """
-    report = offline.import_paths(context.db, paths, url=url, me=[*me, *context.config.email.me])
+    report = offline.import_paths(context.db, paths, url=url, me=[*me, *context.config.email.me],
+                                  max_page_bytes=context.config.http.max_page_bytes)
     for path in report.unknown:
         click.echo(f"error: {path}: not a saved page, .json or e-mail (expected .html, .json, .eml, mbox, Maildir)", err=True)
     for item in report.saved:
