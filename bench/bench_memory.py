@@ -19,10 +19,11 @@ import json
 import subprocess
 import sys
 import tempfile
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from bench.common import ROOT, peak_rss_mb, table, write_result
+from tracker.model.times import instant
 
 TARGET_MB = 250
 PAGE_MB = 20
@@ -38,7 +39,7 @@ def big_page(megabytes: float) -> tuple[bytes, str]:
 
     thread = max(build_corpus(TODAY), key=lambda t: len(t.messages))
     target = int(megabytes * 1024 * 1024)
-    first = datetime.fromisoformat(thread.messages[0].sent_at)
+    first = instant(thread.messages[0].sent_at)
 
     def page_of(count: int) -> bytes:
         messages = []
@@ -66,32 +67,28 @@ def big_page(megabytes: float) -> tuple[bytes, str]:
 
 
 def child(what: str, path: str, url: str) -> dict:
-    """One step in this (fresh) process: its peak RSS and what it said. ``make`` writes a page of
-    ``url`` MiB to ``path`` (and says its URL), so that the measuring process never held one.
-
-    Linux keeps a process's peak across exec, so a process forked from one that made a page
-    would report that page's peak as its own.
+    """One step in this (fresh) process: its peak RSS before and after, and what it said.
+    ``make`` writes a page of ``url`` MiB to ``path`` and says its URL (the processes that
+    measure never make a page). ``before_mb`` is taken with the code loaded and the page read.
     """
     if what == "make":
         page, page_url = big_page(float(url))
         Path(path).write_bytes(page)
         return {"what": what, "said": page_url}
+    from bs4 import BeautifulSoup
+    from click.testing import CliRunner
+
+    from scrapers.alaveteli import parse_request_page
+    from tracker.cli import cli
+
     content = Path(path).read_bytes() if what != "import" else b""
     before = peak_rss_mb()
     said = ""
     if what == "parse":
-        from scrapers.alaveteli import parse_request_page
-
         said = f"{len(parse_request_page(content, url).messages)} messages"
     elif what == "tree":
-        from bs4 import BeautifulSoup
-
         said = f"{len(BeautifulSoup(content, 'lxml').find_all(True))} elements"
     elif what == "import":
-        from click.testing import CliRunner
-
-        from tracker.cli import cli
-
         with tempfile.TemporaryDirectory() as scratch:
             result = CliRunner().invoke(cli, ["--db", f"{scratch}/bench.db", "import", path])
         said = result.output.strip()
@@ -119,7 +116,7 @@ def measure() -> dict:
         "parse_peak_mb": runs["parse"]["peak_mb"],
         "import_peak_mb": runs["import"]["peak_mb"],
         "one_tree_peak_mb": runs["tree"]["peak_mb"],
-        "interpreter_mb": runs["parse"]["before_mb"],
+        "loaded_mb": runs["parse"]["before_mb"],
         "refused_peak_mb": refused["peak_mb"],
         "refused_line": error_lines[0] if len(error_lines) == 1 else refused["said"],
         "refused_in_one_line": len(error_lines) == 1 and "max_page_mb" in error_lines[0],
