@@ -429,6 +429,7 @@ class PoliteClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.request_deadline = request_deadline
+        self.host_budget = host_budget
         self.max_retry_after = max_retry_after
         self.max_bytes = max_bytes
         self.respect_robots = respect_robots
