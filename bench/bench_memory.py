@@ -22,7 +22,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.common import ROOT, peak_rss_mb, table, write_result
+from bench.common import ROOT, peak_rss_mb, show_result
 from tracker.model.times import instant
 
 TARGET_MB = 250
@@ -126,11 +126,7 @@ def measure() -> dict:
 
 def main() -> int:
     result = measure()
-    write_result("bench_memory", result)
-    if "--json" in sys.argv:
-        print(json.dumps(result))
-    else:
-        print(table([[key, value] for key, value in result.items()], ["memory", "value"]))
+    show_result("bench_memory", result, "memory", sys.argv)
     ok = result["import_peak_mb"] <= TARGET_MB and result["parse_peak_mb"] <= TARGET_MB and result["refused_in_one_line"]
     return 0 if ok else 1
 

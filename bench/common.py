@@ -43,6 +43,15 @@ def table(rows: list[list[object]], header: list[str]) -> str:
     return "\n".join([line.format(*header), line.format(*("-" * w for w in widths))] + [line.format(*map(str, r)) for r in rows])
 
 
+def show_result(name: str, result: dict, label: str, argv: list[str]) -> None:
+    """Keep a bench's figures (``write_result``) and print them: as JSON with ``--json``, else a table."""
+    write_result(name, result)
+    if "--json" in argv:
+        print(json.dumps(result))
+    else:
+        print(table([[key, value] for key, value in result.items()], [label, "value"]))
+
+
 def write_result(name: str, data: object) -> Path:
     """Keep a bench's figures as bench/out/<name>.json for bench/run.py's summary."""
     OUT.mkdir(parents=True, exist_ok=True)
