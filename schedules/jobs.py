@@ -122,7 +122,7 @@ def poll_job(db_path: str, config: Config) -> bool:
             report = polling.poll(db, client)
         summary = (f"polled {report.attempted}: {report.succeeded} ok ({report.changed} changed, "
                    f"{report.new_messages} new messages), {report.failed} failed"
-                   + (f", {report.left} left for the next run (host_budget)" if report.left else ""))
+                   + (f", {report.left} left for the next run" if report.left else ""))
         return not (report.attempted and not report.succeeded), summary
     return _recorded(POLL, db_path, work)
 

@@ -8,7 +8,8 @@ good citizen of the sites we read"):
 - it sends at most one request per ``min_interval`` seconds to each host, and slows down for the
   rest of its life on a host that answered 429 or 503;
 - it retries transient failures with exponential backoff and honours ``Retry-After`` up to
-  ``max_retry_after``; a host asking for longer is left alone for the rest of the client's life;
+  ``max_retry_after``; a host asking for longer, or still answering 429/503 after every retry,
+  is left alone for the rest of the client's life;
 - it keeps time: each request (connecting, sending and every byte of the answer) has a
   ``request_deadline``, and each host a ``host_budget`` of time for the client's life (a run),
   after which the client refuses to contact it again;
@@ -140,8 +141,13 @@ class RetryLater(FetchError):
     contacted again by this client, and the caller should come back at ``retry_at``."""
 
 
-class HostBudgetSpent(FetchError):
-    """The client's time budget for this host is spent: what is left is for the next run."""
+class HostTimeOver(FetchError):
+    """The client is done with this host for its life (a run): the host's time budget is spent,
+    or it went on answering 429/503 after every retry. ``why`` says which, in a few words."""
+
+    def __init__(self, url: str, reason: str, status_code: int | None = None, *, why: str) -> None:
+        super().__init__(url, reason, status_code)
+        self.why = why
 
 
 # --- bot challenges ----------------------------------------------------------------------------
@@ -333,7 +339,8 @@ class _RateLimiter:
 
 
 class _HostTimes:
-    """Per host, for the client's life: its time budget, and a Retry-After it was refused.
+    """Per host, for the client's life: its time budget, a Retry-After it was refused, and
+    whether the client is done with it.
 
     A host's budget starts with the first request to it; ``left`` is what remains (None when
     there is no budget).
@@ -345,6 +352,7 @@ class _HostTimes:
         self._lock = threading.Lock()
         self._started: dict[str, float] = {}
         self._closed: dict[str, datetime] = {}
+        self._over: dict[str, str] = {}
 
     def start(self, host: str) -> None:
         with self._lock:
@@ -364,6 +372,15 @@ class _HostTimes:
     def closed_until(self, host: str) -> datetime | None:
         with self._lock:
             return self._closed.get(host)
+
+    def end(self, host: str, why: str) -> None:
+        with self._lock:
+            self._over.setdefault(host, why)
+
+    def over(self, host: str) -> str | None:
+        """Why the client is done with the host (None: it is not), its budget aside."""
+        with self._lock:
+            return self._over.get(host)
 
 
 def _is_loopback(host: str) -> bool:
@@ -587,14 +604,16 @@ class PoliteClient:
             reason = f"not contacted: {host} asked to be left alone until {_format_instant(until)} (Retry-After)"
             wait = max(0.0, (until - utc_now()).total_seconds())
             raise RetryLater(hop.origin, hop.explain(reason), retry_after=wait, retry_at=until)
+        why = self._hosts.over(host)
+        if why is not None:
+            raise HostTimeOver(hop.origin, hop.explain(f"not contacted: {why}"), why=why)
         left = self._hosts.left(host)
         if left is not None and left <= 0:
             raise self._budget_spent(hop, host, "not contacted")
 
-    def _budget_spent(self, hop: _Hop, host: str, what: str, status: int | None = None) -> HostBudgetSpent:
-        budget = _format_seconds(self._hosts.budget or 0)
-        reason = f"{what}: the time budget for {host} ({budget} a run) is spent"
-        return HostBudgetSpent(hop.origin, hop.explain(reason), status)
+    def _budget_spent(self, hop: _Hop, host: str, what: str, status: int | None = None) -> HostTimeOver:
+        why = f"the time budget for {host} ({_format_seconds(self._hosts.budget or 0)} a run) is spent"
+        return HostTimeOver(hop.origin, hop.explain(f"{what}: {why}"), status, why=why)
 
     def _with_retries(self, hop: _Hop, host: str, headers: dict[str, str]) -> _Raw:
         reason, status = "", None
@@ -625,7 +644,10 @@ class PoliteClient:
             if left is not None and pause >= left:
                 raise self._budget_spent(hop, host, reason, status)
             self._sleep(pause)
-        raise FetchError(hop.origin, hop.explain(_after_retries(reason, self.max_retries)), status)
+        reason = _after_retries(reason, self.max_retries)
+        if status in SLOW_DOWN_CODES:  # still throttled after every wait: leave the host alone this run
+            self._hosts.end(host, f"{host} went on answering {reason}")
+        raise FetchError(hop.origin, hop.explain(reason), status)
 
     def _retry_after_delay(self, hop: _Hop, raw: _Raw) -> float | None:
         """The wait a 429/503 asks for. Longer than ``max_retry_after``: the fetch gives up at
@@ -778,7 +800,7 @@ __all__ = [
     "DisallowedByRobots",
     "FetchError",
     "FetchResult",
-    "HostBudgetSpent",
+    "HostTimeOver",
     "OffSite",
     "PoliteClient",
     "RetryLater",

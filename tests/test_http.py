@@ -24,7 +24,7 @@ from scrapers.http import (
     BlockedBySite,
     DisallowedByRobots,
     FetchError,
-    HostBudgetSpent,
+    HostTimeOver,
     OffSite,
     PoliteClient,
     RetryLater,
@@ -351,17 +351,31 @@ def test_host_budget_ends_the_retries_and_the_host_for_the_run(router, make_clie
     failing = router.get(url__startswith="https://a.test/").respond(503)
     router.get(url__startswith="https://b.test/").respond(200)
     client = make_client(host_budget=5, max_retries=10)
-    with pytest.raises(HostBudgetSpent) as spent:
+    with pytest.raises(HostTimeOver) as spent:
         client.get("https://a.test/one")
     assert str(spent.value) == (
         "https://a.test/one: HTTP 503 Service Unavailable: the time budget for a.test (5 s a run) is spent"
     )
     assert fake_time.now - 1000.0 <= 5.0  # waits that would end past the budget are not begun
     calls = failing.call_count
-    with pytest.raises(HostBudgetSpent, match=r"^https://a\.test/two: not contacted: the time budget for a\.test"):
+    with pytest.raises(HostTimeOver, match=r"^https://a\.test/two: not contacted: the time budget for a\.test"):
         client.get("https://a.test/two")
     assert failing.call_count == calls
     assert client.get("https://b.test/x").status_code == 200  # another host's budget is its own
+
+
+def test_a_host_still_throttling_after_every_retry_is_left_alone(router, make_client, fake_time) -> None:
+    throttled = router.get(url__startswith="https://a.test/").respond(429)
+    router.get(url__startswith="https://b.test/").respond(200)
+    client = make_client(max_retries=2)
+    with pytest.raises(FetchError, match=r"^https://a\.test/one: HTTP 429 Too Many Requests after 2 retries$"):
+        client.get("https://a.test/one")
+    with pytest.raises(HostTimeOver) as caught:
+        client.get("https://a.test/two")
+    assert caught.value.why == "a.test went on answering HTTP 429 Too Many Requests after 2 retries"
+    assert str(caught.value) == f"https://a.test/two: not contacted: {caught.value.why}"
+    assert throttled.call_count == 3
+    assert client.get("https://b.test/x").status_code == 200
 
 
 def test_a_rate_limit_slot_past_the_budget_is_not_waited_for(router, make_client, fake_time) -> None:
@@ -369,7 +383,7 @@ def test_a_rate_limit_slot_past_the_budget_is_not_waited_for(router, make_client
     client = make_client(min_interval=4.0, host_budget=10)
     for path in ("one", "two", "three"):
         client.get(f"https://a.test/{path}")
-    with pytest.raises(HostBudgetSpent):
+    with pytest.raises(HostTimeOver):
         client.get("https://a.test/four")  # its slot would be at 12 s
     assert fake_time.sleeps == [4.0, 4.0]
 

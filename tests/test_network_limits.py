@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench.bench_memory import in_fresh_process
-from scrapers.http import FetchError, HostBudgetSpent, PoliteClient
+from scrapers.http import FetchError, HostTimeOver, PoliteClient
 from tracker.cli import cli
 from tracker.demo import DemoSite
 from tracker.demo.server import Fault
@@ -127,10 +127,10 @@ def test_the_host_budget_cuts_a_request_short_and_closes_the_host() -> None:
     with TricklingServer(0.05) as server, \
             PoliteClient(timeout=5, request_deadline=30, host_budget=0.6, respect_robots=False) as client:
         started = time.monotonic()
-        with pytest.raises(HostBudgetSpent, match="no complete answer: the time budget for 127.0.0.1:"):
+        with pytest.raises(HostTimeOver, match="no complete answer: the time budget for 127.0.0.1:"):
             client.get(f"http://{server.host}/one")
         assert time.monotonic() - started < 1.5
-        with pytest.raises(HostBudgetSpent, match="not contacted"):
+        with pytest.raises(HostTimeOver, match="not contacted"):
             client.get(f"http://{server.host}/two")
         assert server.connections == 1
 
@@ -170,11 +170,13 @@ def test_poll_gives_up_on_a_trickling_host_at_the_deadline_records_it_and_goes_o
     assert max(entry.time for entry in site.log) - started < 0.5 + 0.4
 
 
-def throttling(retry_after: str) -> Callable:
+def throttling(retry_after: str | None) -> Callable:
     """A fault hook answering every request page and .json with 429 and this Retry-After."""
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+
     def hook(path: str, query: str, body: bytes) -> Fault | None:
         if path.startswith("/request/"):
-            return Fault("http_429", status=429, headers={"Retry-After": retry_after}, body=b"<p>Slow down</p>")
+            return Fault("http_429", status=429, headers=headers, body=b"<p>Slow down</p>")
         return None
     return hook
 
@@ -194,9 +196,28 @@ def test_a_429_storm_on_one_host_leaves_the_other_at_full_speed(tmp_path, sites)
     assert 1.0 <= took < 1.5 + 1.5  # the storm had its budget, and no more
     assert all(not outcomes[request_id].ok for request_id in storm_ids)
     left = [request_id for request_id in storm_ids if outcomes[request_id].left]
-    assert left and report.left_by_site() == {storm.host: len(left)}
+    assert left and report.left_by_site() == {storm.host: (len(left), outcomes[left[0]].left)}
     assert all(db["requests"].get(request_id)["next_poll_at"] is None for request_id in left)  # still due
     assert not any(entry.path.startswith("/request/") for entry in good.log if entry.fault)
+
+
+def test_a_host_still_throttling_after_every_retry_is_left_alone_for_the_run(tmp_path, sites) -> None:
+    """Two threads answering 429 cost 259 s and slowed the run to one request a minute: now the
+    first thread fails after its retries and the host is not asked again until the next run."""
+    good, storm = sites(), sites(throttling(None))
+    db = open_db(tmp_path / "foi.db")
+    good_ids = follow_some(db, good, 3)
+    first, second = sorted(follow_some(db, storm, 2))  # polled in this order
+    with PoliteClient(allowed_hosts={good.host, storm.host}, backoff=0.05, max_backoff=0.2) as client:
+        report = polling.poll(db, client, poll_all=True)
+    outcomes = {outcome.request_id: outcome for outcome in report.outcomes}
+    assert all(outcomes[request_id].ok for request_id in good_ids)
+    assert outcomes[first].error.endswith(".json: HTTP 429 Too Many Requests after 3 retries")
+    assert outcomes[first].left is None and db["requests"].get(first)["next_poll_at"] is not None
+    why = f"{storm.host} went on answering HTTP 429 Too Many Requests after 3 retries"
+    assert outcomes[second].left == why and report.left_by_site() == {storm.host: (1, why)}
+    assert db["requests"].get(second)["next_poll_at"] is None  # due again next run
+    assert len([entry for entry in storm.log if entry.path.startswith("/request/")]) == 4  # one .json, 4 tries
 
 
 def test_retry_after_beyond_the_maximum_reschedules_instead_of_sleeping(tmp_path, sites) -> None:
@@ -242,8 +263,8 @@ def test_a_spent_host_budget_leaves_the_rest_for_the_next_run_and_says_so(tmp_pa
     config.write_text("[http]\nhost_budget = 1\n", encoding="utf-8")
     result = run_cli(db_path, config, "poll")
     assert result.exit_code == 0, result.output
-    said = re.search(rf"^{re.escape(slow.host)}: no time left this run \(\[http\] host_budget\); (\d+) thread\(s\) "
-                     r"left for the next run$", result.stderr, re.MULTILINE)
+    said = re.search(rf"^{re.escape(slow.host)}: (\d+) thread\(s\) left for the next run: the time budget for "
+                     rf"{re.escape(slow.host)} \(1 s a run\) is spent$", result.stderr, re.MULTILINE)
     assert said, result.stderr
     due = [row["id"] for row in request_rows(db, slow) if row["next_poll_at"] is None]
     assert 0 < int(said.group(1)) == len(due) < len(slow_ids)

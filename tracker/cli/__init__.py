@@ -84,8 +84,8 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
     The feeds of followed /user/, /body/ and search pages say which threads changed; each due
     thread's .json is checked before its page, and both use conditional GET, so an unchanged
     thread costs a 304 and no page. Each site is read on its own, within [http] host_budget
-    seconds a run: the threads a site had no time left for wait for the next run. Exits 1 only
-    when nothing at all could be fetched.
+    seconds a run: the threads a site had no time left for (or that it went on throttling) wait
+    for the next run. Exits 1 only when nothing at all could be fetched.
     """
     with context.client() as client, PollProgress() as progress:
         report = polling.poll(
@@ -119,7 +119,7 @@ class PollProgress:
             self.bar.__enter__()
 
     def advance(self, outcome: polling.PollOutcome) -> None:
-        if outcome.error and not outcome.left:  # threads left for the next run are summed up per site
+        if outcome.error and outcome.left is None:  # threads left for the next run are summed up per site
             if self.on_terminal:
                 self.errors.append(outcome.error)
             else:
@@ -156,8 +156,8 @@ def _print_poll_summary(report: polling.PollReport) -> None:
         f"{report.failed} failed",
         err=True,
     )
-    for site, left in sorted(report.left_by_site().items()):
-        click.echo(f"{site}: no time left this run ([http] host_budget); {left} thread(s) left for the next run", err=True)
+    for site, (left, why) in sorted(report.left_by_site().items()):
+        click.echo(f"{site}: {left} thread(s) left for the next run: {why}", err=True)
 
 
 @cli.command("import")

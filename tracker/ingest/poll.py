@@ -35,7 +35,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from scrapers import alaveteli
-from scrapers.http import FetchError, FetchResult, HostBudgetSpent, PoliteClient, RetryLater
+from scrapers.http import SLOW_DOWN_CODES, FetchError, FetchResult, HostTimeOver, PoliteClient, RetryLater
 from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
 from tracker.ingest.follow import follow
@@ -78,8 +78,9 @@ def next_poll_after(
 
 @dataclass
 class PollOutcome:
-    """What one thread's poll did. ``left``: not polled, its host's time budget for the run was
-    spent (the thread stays due); ``retry_at``: the site asked us to come back then."""
+    """What one thread's poll did. ``left``: why it was not polled and stays due for the next
+    run (the client was done with its host: budget spent, or still throttled after every retry);
+    ``retry_at``: the site asked us to come back then."""
 
     request_id: str
     ok: bool
@@ -87,7 +88,7 @@ class PollOutcome:
     not_modified: bool = False
     new_messages: int = 0
     error: str | None = None
-    left: bool = False
+    left: str | None = None
     retry_at: datetime | None = None
 
 
@@ -108,15 +109,22 @@ class PollReport:
 
     @property
     def attempted(self) -> int:
-        return sum(not outcome.left for outcome in self.outcomes)
+        return sum(outcome.left is None for outcome in self.outcomes)
 
     @property
     def left(self) -> int:
-        return sum(outcome.left for outcome in self.outcomes)
+        return sum(outcome.left is not None for outcome in self.outcomes)
 
-    def left_by_site(self) -> dict[str, int]:
-        """Threads left for the next run, by site, because their host's time budget was spent."""
-        return dict(Counter(outcome.request_id.split("/request/")[0] for outcome in self.outcomes if outcome.left))
+    def left_by_site(self) -> dict[str, tuple[int, str]]:
+        """Threads left for the next run, by site: how many, and why (the first reason given)."""
+        counts: Counter[str] = Counter()
+        why: dict[str, str] = {}
+        for outcome in self.outcomes:
+            if outcome.left is not None:
+                site = outcome.request_id.split("/request/")[0]
+                counts[site] += 1
+                why.setdefault(site, outcome.left)
+        return {site: (count, why[site]) for site, count in counts.items()}
 
     @property
     def succeeded(self) -> int:
@@ -398,7 +406,7 @@ def _fetch(db: sqlite_utils.Database, url: str, request_id: str | None, *, api: 
         last_modified=conditional.last_modified if conditional else None,
         api=api,
     )
-    if isinstance(answer, HostBudgetSpent):
+    if isinstance(answer, HostTimeOver):
         return _Fetched(url, error=answer)
     if isinstance(answer, FetchError):
         fetch_id = database.record_fetch(
@@ -436,14 +444,16 @@ def _poll_thread(db: sqlite_utils.Database, row: dict, now: datetime) -> Steps[P
     request_id, url = row["id"], row["url"]
     saved = next(iter(db.query("select page_sha256, json_sha256 from requests where id = ?", [request_id])))
     data = yield from _fetch(db, alaveteli.json_url(url), request_id, api=True)
-    if isinstance(data.error, (HostBudgetSpent, RetryLater)):
+    if isinstance(data.error, (HostTimeOver, RetryLater)):
         return _unpolled(db, row, now, data.error)
+    if data.error is not None and data.error.status_code in SLOW_DOWN_CODES:  # still throttled after every retry
+        return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(data.error)))
     json_sha = sha256_of(data.body)
     if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
             and not _page_unseen_for(db, url, now, PAGE_SAFETY_NET)):
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
     page = yield from _fetch(db, alaveteli.page_url(url), request_id, api=False)
-    if isinstance(page.error, (HostBudgetSpent, RetryLater)):
+    if isinstance(page.error, (HostTimeOver, RetryLater)):
         return _unpolled(db, row, now, page.error)
     if page.error:
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(page.error)))
@@ -474,10 +484,10 @@ def _page_unseen_for(db: sqlite_utils.Database, url: str, now: datetime, age: ti
 
 
 def _unpolled(db: sqlite_utils.Database, row: dict, now: datetime, error: FetchError) -> PollOutcome:
-    """A thread its host would not let us poll: left as it is (still due) when the host's time
-    budget is spent, rescheduled for the time the site gave when it asked to be left alone."""
-    if isinstance(error, HostBudgetSpent):
-        return PollOutcome(row["id"], ok=False, error=str(error), left=True)
+    """A thread its host would not let us poll: left as it is (still due) when the client is
+    done with the host, rescheduled for the time the site gave when it asked to be left alone."""
+    if isinstance(error, HostTimeOver):
+        return PollOutcome(row["id"], ok=False, error=str(error), left=error.why)
     return _finish(db, row, now, PollOutcome(row["id"], ok=False, error=str(error), retry_at=error.retry_at))
 
 
