@@ -5,12 +5,11 @@ Target: within 1.5x. ``python -m bench.bench_parse [--json]``
 
 from __future__ import annotations
 
-import json
 import sys
 
 from bs4 import BeautifulSoup
 
-from bench.common import ROOT, best_of, table, write_result
+from bench.common import ROOT, best_of, show_result
 from scrapers.alaveteli import parse_request_page
 
 PAGES = sorted((ROOT / "tests" / "fixtures" / "wdtk_2019").glob("*.html"))
@@ -48,11 +47,7 @@ def measure() -> dict:
 
 def main() -> int:
     result = measure()
-    write_result("bench_parse", result)
-    if "--json" in sys.argv:
-        print(json.dumps(result))
-    else:
-        print(table([[k, v] for k, v in result.items()], ["parse", "value"]))
+    show_result("bench_parse", result, "parse", sys.argv)
     return 0 if result["ratio"] <= result["target"] else 1
 
 

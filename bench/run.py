@@ -29,6 +29,7 @@ def benches(quick: bool) -> list[tuple[str, list[str]]]:
     sizes = QUICK_SIZES if quick else FULL_SIZES
     return [
         ("parse", ["-m", "bench.bench_parse"]),
+        ("memory", ["-m", "bench.bench_memory"]),
         ("classify", ["-m", "bench.bench_classify", "--repeat", "10" if quick else "30"]),
         ("ingest", ["-m", "bench.bench_ingest", "--threads", "2000" if quick else "5000"]),
         ("late", ["bench/bench_late.py", "--sizes", *sizes]),
@@ -61,6 +62,12 @@ def summary() -> list[list[object]]:
     rows: list[list[object]] = []
     if parse := load("bench_parse"):
         rows.append(["parse vs bare BeautifulSoup(lxml)", f"{parse['ratio']}x", "<= 1.5x", parse["ratio"] <= 1.5])
+    if memory := load("bench_memory"):
+        rows.append([f"peak memory, {memory['page_mb']:g} MB page: parse / import", f"{memory['parse_peak_mb']:.0f} MB / "
+                     f"{memory['import_peak_mb']:.0f} MB (one tree: {memory['one_tree_peak_mb']:.0f} MB)",
+                     f"<= {memory['target_mb']} MB", max(memory["parse_peak_mb"], memory["import_peak_mb"]) <= memory["target_mb"]])
+        rows.append([f"{memory['huge_mb']:g} MB page imported", f"refused, {memory['refused_peak_mb']:.0f} MB peak",
+                     "refused in one line", memory["refused_in_one_line"]])
     if classify := load("bench_classify"):
         rows.append(["classification cost / page parse", f"{classify['ratio_all_pages']:.3f} (max {classify['ratio_max']:.3f})",
                      "<= 0.25", classify["ratio_all_pages"] <= 0.25])

@@ -62,8 +62,10 @@ def error_category(error: str) -> str:
 
 
 def client_for_faults(host: str) -> PoliteClient:
-    """A client that waits for nothing (backoff and Retry-After are recorded, not slept)."""
-    return PoliteClient(allowed_hosts={host}, timeout=0.3, max_retries=2, backoff=0.0, sleep=lambda seconds: None)
+    """A client that waits for nothing (backoff and Retry-After are recorded, not slept), so
+    it has no time budget either: its waits would count against one without being waited."""
+    return PoliteClient(allowed_hosts={host}, timeout=0.3, max_retries=2, backoff=0.0, host_budget=None,
+                        sleep=lambda seconds: None)
 
 
 def fault_run(fetches: int, *, rate: float = 0.2, seed: int = 7, today: date = date(2026, 11, 20),

@@ -114,7 +114,8 @@ def poll_job(db_path: str, config: Config) -> bool:
         with polite_client(config, db) as client:
             report = polling.poll(db, client)
         summary = (f"polled {report.attempted}: {report.succeeded} ok ({report.changed} changed, "
-                   f"{report.new_messages} new messages), {report.failed} failed")
+                   f"{report.new_messages} new messages), {report.failed} failed"
+                   + (f", {report.left} left for the next run" if report.left else ""))
         if report.skipped:
             summary += f"; skipped {report.skipped} that another poll is polling"
         return not (report.attempted and not report.succeeded), summary

@@ -7,7 +7,12 @@ good citizen of the sites we read"):
   contact;
 - it sends at most one request per ``min_interval`` seconds to each host, and slows down for the
   rest of its life on a host that answered 429 or 503;
-- it retries transient failures with exponential backoff and honours ``Retry-After``;
+- it retries transient failures with exponential backoff and honours ``Retry-After`` up to
+  ``max_retry_after``; a host asking for longer, or still answering 429/503 after every retry,
+  is left alone for the rest of the client's life;
+- it keeps time: each request (connecting, sending and every byte of the answer) has a
+  ``request_deadline``, and each host a ``host_budget`` of time for the client's life (a run),
+  after which the client refuses to contact it again;
 - it obeys robots.txt (RFC 9309, with ``*`` and ``$`` wildcards) for ordinary pages, while the
   endpoints a site documents as its API (``api=True``) are used as documented;
 - it makes conditional GETs, caps the size of a body, stays on the hosts it was given, and
@@ -18,7 +23,9 @@ the URL, the Host header, the TLS server name, robots.txt, the rate limit and ev
 host's own (the demo serves ``http://alaveteli.localhost`` from a random port on 127.0.0.1).
 
 Everything that goes wrong surfaces as a :class:`FetchError` whose ``str()`` is one line naming
-the URL and the reason.
+the URL and the reason. Everything the client remembers about a host (its interval, its time
+budget, a Retry-After it was refused) is that host's alone: a slow or throttling host never
+slows another, as long as each host is read from its own thread (``tracker.ingest.poll`` does).
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from types import TracebackType
 import httpx
 from protego import Protego
 
+from scrapers.transport import ConnectTo, DeadlineTransport, deadline, past_deadline
 from tracker.model.times import UTC, utc_now
 
 DEFAULT_CONTACT = "https://github.com/foi-tracker/foi-tracker"
@@ -91,8 +99,8 @@ class FetchResult:
 class FetchError(Exception):
     """A fetch that did not give a usable answer; ``str()`` is ``"<url>: <reason>"``.
 
-    ``retry_after`` is set (in seconds) when the site asked us to come back later than we are
-    willing to wait.
+    ``retry_after`` (seconds) and ``retry_at`` (an aware UTC datetime) are set when the site
+    asked us to come back later than we are willing to wait (:class:`RetryLater`).
     """
 
     def __init__(
@@ -102,12 +110,14 @@ class FetchError(Exception):
         status_code: int | None = None,
         *,
         retry_after: float | None = None,
+        retry_at: datetime | None = None,
     ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status_code = status_code
         self.retry_after = retry_after
+        self.retry_at = retry_at
 
 
 class BlockedBySite(FetchError):
@@ -124,6 +134,20 @@ class TooLarge(FetchError):
 
 class OffSite(FetchError):
     """The URL, or a redirect, leads to a host the client is not allowed to visit."""
+
+
+class RetryLater(FetchError):
+    """The host asked (``Retry-After``) for a wait longer than ``max_retry_after``: it is not
+    contacted again by this client, and the caller should come back at ``retry_at``."""
+
+
+class HostTimeOver(FetchError):
+    """The client is done with this host for its life (a run): the host's time budget is spent,
+    or it went on answering 429/503 after every retry. ``why`` says which, in a few words."""
+
+    def __init__(self, url: str, reason: str, status_code: int | None = None, *, why: str) -> None:
+        super().__init__(url, reason, status_code)
+        self.why = why
 
 
 # --- bot challenges ----------------------------------------------------------------------------
@@ -187,6 +211,10 @@ def _format_size(n: int) -> str:
 
 def _format_seconds(seconds: float) -> str:
     return f"{seconds:g} s"
+
+
+def _format_instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _netloc(url: httpx.URL) -> str:
@@ -285,13 +313,18 @@ class _RateLimiter:
         self._next: dict[str, float] = {}
         self._interval: dict[str, float] = {}
 
-    def wait(self, host: str) -> None:
+    def wait(self, host: str, within: float | None = None) -> bool:
+        """Wait for the host's next slot and take it; False, without waiting, when the slot is
+        more than ``within`` seconds away."""
         with self._lock:
             now = self._clock()
             start = max(now, self._next.get(host, now))
+            if within is not None and start - now > within:
+                return False
             self._next[host] = start + self._interval.get(host, self._base_interval(host))
         if start > now:
             self._sleep(start - now)
+        return True
 
     def _base_interval(self, host: str) -> float:
         return self._loopback if _is_loopback(host) else self._default
@@ -303,6 +336,51 @@ class _RateLimiter:
             slower = min(max(current * 2, 1.0), self._max)
             self._interval[host] = slower
             self._next[host] = max(self._next.get(host, 0.0), self._clock() + slower)
+
+
+class _HostTimes:
+    """Per host, for the client's life: its time budget, a Retry-After it was refused, and
+    whether the client is done with it.
+
+    A host's budget starts with the first request to it; ``left`` is what remains (None when
+    there is no budget).
+    """
+
+    def __init__(self, budget: float | None, clock: Callable[[], float]) -> None:
+        self.budget = budget
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._started: dict[str, float] = {}
+        self._closed: dict[str, datetime] = {}
+        self._over: dict[str, str] = {}
+
+    def start(self, host: str) -> None:
+        with self._lock:
+            self._started.setdefault(host, self._clock())
+
+    def left(self, host: str) -> float | None:
+        if self.budget is None:
+            return None
+        with self._lock:
+            started = self._started.get(host)
+        return self.budget if started is None else self.budget - (self._clock() - started)
+
+    def close(self, host: str, until: datetime) -> None:
+        with self._lock:
+            self._closed[host] = max(until, self._closed.get(host, until))
+
+    def closed_until(self, host: str) -> datetime | None:
+        with self._lock:
+            return self._closed.get(host)
+
+    def end(self, host: str, why: str) -> None:
+        with self._lock:
+            self._over.setdefault(host, why)
+
+    def over(self, host: str) -> str | None:
+        """Why the client is done with the host (None: it is not), its budget aside."""
+        with self._lock:
+            return self._over.get(host)
 
 
 def _is_loopback(host: str) -> bool:
@@ -323,28 +401,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _ConnectTo(httpx.HTTPTransport):
-    """A transport that opens its connections to ``address`` (``host[:port]``) whatever host the
-    URL names; the request, its Host header and the TLS server name are left as they are."""
-
-    def __init__(self, address: str) -> None:
-        super().__init__()
-        try:
-            target = httpx.URL(f"http://{address}")
-        except httpx.InvalidURL as exc:
-            raise ValueError(f"connect_to address {address!r}: {exc}") from None
-        if not target.host or target.raw_path not in (b"", b"/"):
-            raise ValueError(f"connect_to address {address!r} is not host[:port]")
-        self._host, self._port = target.host, target.port
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        named = request.url
-        request.url = named.copy_with(host=self._host, port=self._port or named.port)
-        if named.scheme == "https":
-            request.extensions = {**request.extensions, "sni_hostname": named.host}
-        return super().handle_request(request)
-
-
 # --- the client --------------------------------------------------------------------------------
 
 
@@ -355,6 +411,12 @@ class PoliteClient:
     host of each URL passed to :meth:`get` is allowed as it is asked for, so a redirect can only
     lead to a host the caller asked for or added with :meth:`allow_host`. ``connect_to`` maps a
     ``host[:port]`` to the ``host[:port]`` to connect to instead (see the module docstring).
+
+    Time: ``timeout`` bounds each network operation (a connect, one read), ``request_deadline``
+    a whole request (connecting, sending, every byte of the answer), ``host_budget`` (None: no
+    limit) the time one host may take of the client's life, waits and retries included;
+    ``max_retry_after`` is the longest ``Retry-After`` waited for. ``max_backoff`` caps the
+    backoff between retries and the interval of a host that answered 429 or 503.
     """
 
     def __init__(
@@ -368,6 +430,9 @@ class PoliteClient:
         backoff: float = 1.0,
         max_backoff: float = 60.0,
         timeout: float = 30.0,
+        request_deadline: float = 60.0,
+        host_budget: float | None = 1800.0,
+        max_retry_after: float = 120.0,
         max_bytes: int = 20 * 1024 * 1024,
         respect_robots: bool = True,
         allowed_hosts: set[str] | None = None,
@@ -380,6 +445,9 @@ class PoliteClient:
         self.max_retries = max(0, max_retries)
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.request_deadline = request_deadline
+        self.host_budget = host_budget
+        self.max_retry_after = max_retry_after
         self.max_bytes = max_bytes
         self.respect_robots = respect_robots
         self._robots_token = self.user_agent.split("/", 1)[0].split()[0].lower()
@@ -387,6 +455,7 @@ class PoliteClient:
         self._allowed = {_normalise_host(h) for h in allowed_hosts or ()}
         self._sleep = sleep
         self._limiter = _RateLimiter(min_interval, max_backoff, clock, sleep, loopback_interval)
+        self._hosts = _HostTimes(host_budget, clock)
         self._random = random.Random()
         self._lock = threading.Lock()
         self._robots: dict[str, _RobotsRules] = {}
@@ -398,8 +467,8 @@ class PoliteClient:
             headers={"User-Agent": self.user_agent, "Accept": ACCEPT},
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
-            transport=transport,
-            mounts={f"all://{_normalise_host(host)}": _ConnectTo(address) for host, address in (connect_to or {}).items()},
+            transport=transport or DeadlineTransport(),
+            mounts={f"all://{_normalise_host(host)}": ConnectTo(address) for host, address in (connect_to or {}).items()},
         )
 
     # public API
@@ -522,19 +591,40 @@ class PoliteClient:
         host = _netloc(hop.url)
         if host not in self.allowed_hosts:
             raise OffSite(hop.origin, hop.explain(f"host {host} is not in the allowed hosts"))
+        self._check_host_open(hop, host)
+        self._hosts.start(host)
         if check_robots:
             self._check_robots(hop)
         return self._with_retries(hop, host, headers)
+
+    def _check_host_open(self, hop: _Hop, host: str) -> None:
+        """Refuse, without a request, a host that asked to be left alone or whose time is up."""
+        until = self._hosts.closed_until(host)
+        if until is not None:
+            reason = f"not contacted: {host} asked to be left alone until {_format_instant(until)} (Retry-After)"
+            wait = max(0.0, (until - utc_now()).total_seconds())
+            raise RetryLater(hop.origin, hop.explain(reason), retry_after=wait, retry_at=until)
+        why = self._hosts.over(host)
+        if why is not None:
+            raise HostTimeOver(hop.origin, hop.explain(f"not contacted: {why}"), why=why)
+        left = self._hosts.left(host)
+        if left is not None and left <= 0:
+            raise self._budget_spent(hop, host, "not contacted")
+
+    def _budget_spent(self, hop: _Hop, host: str, what: str, status: int | None = None) -> HostTimeOver:
+        why = f"the time budget for {host} ({_format_seconds(self._hosts.budget or 0)} a run) is spent"
+        return HostTimeOver(hop.origin, hop.explain(f"{what}: {why}"), status, why=why)
 
     def _with_retries(self, hop: _Hop, host: str, headers: dict[str, str]) -> _Raw:
         reason, status = "", None
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self._count("retries")
-            self._limiter.wait(host)
+            if not self._limiter.wait(host, within=self._hosts.left(host)):
+                raise self._budget_spent(hop, host, reason or "not contacted", status)
             delay: float | None = None
             try:
-                raw = self._attempt(hop, headers)
+                raw = self._attempt(hop, host, headers)
             except _Transient as exc:
                 reason, status = exc.reason, None
             else:
@@ -549,21 +639,30 @@ class PoliteClient:
                 reason = _status_reason(status)
             if attempt == self.max_retries:
                 break
-            self._sleep(delay if delay is not None else self._backoff_delay(attempt))
-        raise FetchError(hop.origin, hop.explain(_after_retries(reason, self.max_retries)), status)
+            pause = delay if delay is not None else self._backoff_delay(attempt)
+            left = self._hosts.left(host)
+            if left is not None and pause >= left:
+                raise self._budget_spent(hop, host, reason, status)
+            self._sleep(pause)
+        reason = _after_retries(reason, self.max_retries)
+        if status in SLOW_DOWN_CODES:  # still throttled after every wait: leave the host alone this run
+            self._hosts.end(host, f"{host} went on answering {reason}")
+        raise FetchError(hop.origin, hop.explain(reason), status)
 
     def _retry_after_delay(self, hop: _Hop, raw: _Raw) -> float | None:
-        """The wait a 429/503 asks for; gives up at once when it is longer than max_backoff."""
+        """The wait a 429/503 asks for. Longer than ``max_retry_after``: the fetch gives up at
+        once, and the host is left alone until then (:class:`RetryLater`)."""
         now = utc_now()
         delay = parse_retry_after(raw.headers.get("retry-after"), now)
-        if delay is None or delay <= self.max_backoff:
+        if delay is None or delay <= self.max_retry_after:
             return delay
-        when = (now + timedelta(seconds=delay)).strftime("%Y-%m-%d %H:%M:%S UTC")
+        until = now + timedelta(seconds=delay)
+        self._hosts.close(_netloc(hop.url), until)
         reason = (
             f"{_status_reason(raw.status_code)}, Retry-After {_format_seconds(delay)} is longer "
-            f"than the {_format_seconds(self.max_backoff)} limit: retry after {when}"
+            f"than the {_format_seconds(self.max_retry_after)} limit: retry after {_format_instant(until)}"
         )
-        raise FetchError(hop.origin, hop.explain(reason), raw.status_code, retry_after=delay)
+        raise RetryLater(hop.origin, hop.explain(reason), raw.status_code, retry_after=delay, retry_at=until)
 
     def _backoff_delay(self, attempt: int) -> float:
         delay = min(self.backoff * (2**attempt), self.max_backoff)
@@ -572,12 +671,28 @@ class PoliteClient:
 
     # one request
 
-    def _attempt(self, hop: _Hop, headers: dict[str, str]) -> _Raw:
-        """Send one request and read its body within the size cap.
+    def _attempt(self, hop: _Hop, host: str, headers: dict[str, str]) -> _Raw:
+        """Send one request and read its body within the size cap, the request's deadline and
+        what is left of the host's budget.
 
-        Network failures worth retrying become :class:`_Transient`; anything else that httpx
-        raises becomes a :class:`FetchError`, so no httpx exception leaves the client.
+        Network failures worth retrying become :class:`_Transient`; a request still unanswered
+        at its deadline is not retried (the server is there, only too slow); anything else that
+        httpx raises becomes a :class:`FetchError`, so no httpx exception leaves the client.
         """
+        left = self._hosts.left(host)
+        cut_by_budget = left is not None and left < self.request_deadline
+        with deadline(max(0.0, left) if cut_by_budget else self.request_deadline):
+            try:
+                return self._exchange(hop, headers)
+            except httpx.TimeoutException:
+                if not past_deadline():
+                    raise _Transient("timed out") from None
+        if cut_by_budget:
+            raise self._budget_spent(hop, host, "no complete answer")
+        reason = f"no complete answer within the {_format_seconds(self.request_deadline)} deadline"
+        raise FetchError(hop.origin, hop.explain(reason))
+
+    def _exchange(self, hop: _Hop, headers: dict[str, str]) -> _Raw:
         self._count("requests")
         try:
             with self._client.stream("GET", hop.url, headers=headers) as response:
@@ -585,7 +700,7 @@ class PoliteClient:
                 body = self._read_capped(hop, response)
                 return _Raw(hop, response.status_code, response.headers, body)
         except httpx.TimeoutException:
-            raise _Transient("timed out") from None
+            raise  # _attempt tells a slow operation from a request past its deadline
         except httpx.ConnectError as exc:
             raise _Transient(_with_detail("could not connect", exc)) from None
         except httpx.RemoteProtocolError:
@@ -685,8 +800,10 @@ __all__ = [
     "DisallowedByRobots",
     "FetchError",
     "FetchResult",
+    "HostTimeOver",
     "OffSite",
     "PoliteClient",
+    "RetryLater",
     "TooLarge",
     "looks_like_bot_challenge",
     "parse_retry_after",

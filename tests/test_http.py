@@ -24,8 +24,10 @@ from scrapers.http import (
     BlockedBySite,
     DisallowedByRobots,
     FetchError,
+    HostTimeOver,
     OffSite,
     PoliteClient,
+    RetryLater,
     TooLarge,
     looks_like_bot_challenge,
     parse_retry_after,
@@ -306,7 +308,7 @@ def test_retry_after_as_http_date(router, make_client, fake_time) -> None:
 def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time) -> None:
     route = router.get("https://a.test/x").respond(429, headers={"Retry-After": "3600"})
     with times.frozen(datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)), pytest.raises(FetchError) as caught:
-        make_client(max_backoff=60).get("https://a.test/x")
+        make_client(max_retry_after=60).get("https://a.test/x")
     assert route.call_count == 1
     assert fake_time.sleeps == []
     assert caught.value.status_code == 429
@@ -315,6 +317,87 @@ def test_too_long_retry_after_gives_up_at_once(router, make_client, fake_time) -
         "https://a.test/x: HTTP 429 Too Many Requests, Retry-After 3600 s is longer than "
         "the 60 s limit: retry after 2025-03-04 13:00:00 UTC"
     )
+
+
+def test_retry_after_beyond_the_maximum_leaves_the_host_alone_for_the_run(router, make_client, fake_time) -> None:
+    throttled = router.get(url__startswith="https://a.test/").respond(429, headers={"Retry-After": "999999"})
+    router.get(url__startswith="https://b.test/").respond(200, text="ok")
+    client = make_client(max_retry_after=120)
+    now = datetime(2025, 3, 4, 12, 0, 0, tzinfo=timezone.utc)
+    with times.frozen(now):
+        with pytest.raises(RetryLater) as first:
+            client.get("https://a.test/one")
+        with pytest.raises(RetryLater) as second:
+            client.get("https://a.test/two")
+        assert client.get("https://b.test/x").content == b"ok"
+    assert first.value.retry_at == second.value.retry_at == now + timedelta(seconds=999999)
+    assert first.value.status_code == 429 and second.value.status_code is None
+    assert "Retry-After 999999 s is longer than the 120 s limit" in str(first.value)
+    assert str(second.value) == (
+        "https://a.test/two: not contacted: a.test asked to be left alone until 2025-03-16 01:46:39 UTC (Retry-After)"
+    )
+    assert throttled.call_count == 1
+    assert fake_time.sleeps == []
+
+
+def test_retry_after_within_the_maximum_is_waited_for(router, make_client, fake_time) -> None:
+    route = router.get("https://a.test/x")
+    route.side_effect = [httpx.Response(503, headers={"Retry-After": "90"}), httpx.Response(200)]
+    assert make_client(max_retry_after=120).get("https://a.test/x").status_code == 200
+    assert fake_time.sleeps == [90.0]
+
+
+def test_host_budget_ends_the_retries_and_the_host_for_the_run(router, make_client, fake_time) -> None:
+    failing = router.get(url__startswith="https://a.test/").respond(503)
+    router.get(url__startswith="https://b.test/").respond(200)
+    client = make_client(host_budget=5, max_retries=10)
+    with pytest.raises(HostTimeOver) as spent:
+        client.get("https://a.test/one")
+    assert str(spent.value) == (
+        "https://a.test/one: HTTP 503 Service Unavailable: the time budget for a.test (5 s a run) is spent"
+    )
+    assert fake_time.now - 1000.0 <= 5.0  # waits that would end past the budget are not begun
+    calls = failing.call_count
+    with pytest.raises(HostTimeOver, match=r"^https://a\.test/two: not contacted: the time budget for a\.test"):
+        client.get("https://a.test/two")
+    assert failing.call_count == calls
+    assert client.get("https://b.test/x").status_code == 200  # another host's budget is its own
+
+
+def test_a_host_still_throttling_after_every_retry_is_left_alone(router, make_client, fake_time) -> None:
+    throttled = router.get(url__startswith="https://a.test/").respond(429)
+    router.get(url__startswith="https://b.test/").respond(200)
+    client = make_client(max_retries=2)
+    with pytest.raises(FetchError, match=r"^https://a\.test/one: HTTP 429 Too Many Requests after 2 retries$"):
+        client.get("https://a.test/one")
+    with pytest.raises(HostTimeOver) as caught:
+        client.get("https://a.test/two")
+    assert caught.value.why == "a.test went on answering HTTP 429 Too Many Requests after 2 retries"
+    assert str(caught.value) == f"https://a.test/two: not contacted: {caught.value.why}"
+    assert throttled.call_count == 3
+    assert client.get("https://b.test/x").status_code == 200
+
+
+def test_a_rate_limit_slot_past_the_budget_is_not_waited_for(router, make_client, fake_time) -> None:
+    router.get(url__startswith="https://a.test/").respond(200)
+    client = make_client(min_interval=4.0, host_budget=10)
+    for path in ("one", "two", "three"):
+        client.get(f"https://a.test/{path}")
+    with pytest.raises(HostTimeOver):
+        client.get("https://a.test/four")  # its slot would be at 12 s
+    assert fake_time.sleeps == [4.0, 4.0]
+
+
+def test_a_429_on_one_host_does_not_slow_another(router, make_client, fake_time) -> None:
+    router.get(url__startswith="https://a.test/").respond(429, headers={"Retry-After": "0"})
+    router.get(url__startswith="https://b.test/").respond(200)
+    client = make_client(max_retries=2)
+    with pytest.raises(FetchError):
+        client.get("https://a.test/x")
+    slept = list(fake_time.sleeps)
+    for n in range(3):
+        client.get(f"https://b.test/{n}")
+    assert fake_time.sleeps[len(slept):] == [1.0, 1.0]  # b's own interval, never a's 4 s
 
 
 def test_500_every_time_gives_up_after_max_retries(router, make_client, fake_time) -> None:

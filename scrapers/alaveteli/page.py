@@ -6,19 +6,26 @@ stayed stable: ``.correspondence`` with ``.incoming`` / ``.outgoing`` and ``id="
 ``correspondence__header__author``, ``time[datetime]``, ``correspondence_text``,
 ``request-status-message--STATE`` and ``comment_in_request``.
 
-The document is parsed once (BeautifulSoup over lxml) and walked once; each correspondence
-item is then read by walking only its own subtree.
+The document is read once, as a stream (lxml); each correspondence item, as soon as it is
+read, is cut out of the document and kept as HTML. The rest of the page (its header, status,
+metadata: small) is then walked once as one BeautifulSoup tree, and each item read from a tree
+of its own, walking only its own subtree. A tree of a whole page would cost some twenty times
+the page's size in memory (half a gigabyte for a 20 MB page); this way a page costs about three
+times its size, whatever the size.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
+from lxml import etree
 
 from scrapers.alaveteli.errors import NotARequestPage, TruncatedPage
 from scrapers.alaveteli.markup import class_names, looks_like_json, squash
@@ -47,6 +54,9 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _PROMINENCES = ("normal", "hidden", "requester_only")
 _CONCEALED = ("hidden", "requester_only")
 _STATUS_CLASS = "request-status-message--"
+_UTF8_BOM = b"\xef\xbb\xbf"
+# How much item HTML is made a tree at once: a tree costs some twenty times its HTML.
+_ITEM_CHUNK = 64 * 1024
 
 # Elements that start a paragraph / a line in body text; elements whose text is never body.
 _BLOCK_TAGS = frozenset(
@@ -72,11 +82,58 @@ class _PageIndex:
     status_icon: str | None = None
     due_date: str | None = None
     site_request_id: int | None = None
-    items: list[Tag] = field(default_factory=list)
+    items: list[bytes] = field(default_factory=list)  # the HTML of each correspondence item
+
+
+def _is_item(classes: list[str]) -> bool:
+    return "correspondence" in classes or "comment_in_request" in classes
+
+
+def _split_page(data: bytes) -> tuple[BeautifulSoup, list[bytes]]:
+    """The page without its correspondence items, as a tree, and the HTML of each item.
+
+    An item is an element of class ``correspondence`` or ``comment_in_request`` that is not
+    inside another item or an ``<h1>`` (the walk in ``_index_page`` enters neither). Each is
+    serialised and emptied as soon as lxml has read it, so the whole page is never a tree.
+    """
+    items: list[bytes] = []
+    events = etree.iterparse(io.BytesIO(data), events=("end",), html=True, encoding="utf-8", huge_tree=True)
+    for _, element in events:
+        if _is_item((element.get("class") or "").split()) and not any(
+            ancestor.tag == "h1" or _is_item((ancestor.get("class") or "").split()) for ancestor in element.iterancestors()
+        ):
+            items.append(etree.tostring(element, method="html", encoding="utf-8", with_tail=False))
+            element.clear(keep_tail=True)
+    rest = etree.tostring(events.root, method="html", encoding="unicode") if events.root is not None else ""
+    return BeautifulSoup(rest, "lxml"), items
+
+
+def _item_tags(items: list[bytes]) -> Iterator[Tag | None]:
+    """Each item back as a tree (None if it does not read as an item again), several to a
+    BeautifulSoup while their HTML stays under ``_ITEM_CHUNK`` bytes."""
+    chunk: list[bytes] = []
+    for html in items:
+        if chunk and sum(map(len, chunk)) + len(html) > _ITEM_CHUNK:
+            yield from _reparse(chunk)
+            chunk = []
+        chunk.append(html)
+    if chunk:
+        yield from _reparse(chunk)
+
+
+def _reparse(chunk: list[bytes]) -> list[Tag | None]:
+    soup = BeautifulSoup(b"".join(chunk).decode("utf-8"), "lxml")
+    tags = [child for child in (soup.body or soup).children if isinstance(child, Tag)]
+    if len(tags) == len(chunk) and all(_is_item(class_names(tag)) for tag in tags):
+        return tags
+    if len(chunk) == 1:
+        return [soup.find(lambda tag: _is_item(class_names(tag)))]
+    return [tag for html in chunk for tag in _reparse([html])]
 
 
 def _index_page(soup: BeautifulSoup) -> _PageIndex:
-    """Walk the whole tree once, in document order, noting the parts the parser needs."""
+    """Walk the tree of the page (without its items) once, in document order, noting the parts
+    the parser needs."""
     index = _PageIndex()
     stack: list[tuple[Tag, int]] = [
         (child, 0) for child in reversed(soup.contents) if isinstance(child, Tag)
@@ -86,9 +143,6 @@ def _index_page(soup: BeautifulSoup) -> _PageIndex:
         name = tag.name
         attrs = tag.attrs
         classes = class_names(tag)
-        if classes and ("correspondence" in classes or "comment_in_request" in classes):
-            index.items.append(tag)
-            continue
         if name == "div" and "request-header" in classes:
             flags |= _IN_HEADER
         if attrs.get("id") == "request_status":
@@ -143,11 +197,16 @@ def parse_request_page(content: bytes | str, url: str) -> Thread:
     site_id = model.site_id_for(url)
     if not site_id:
         raise ValueError(f"the page URL must be absolute: {url!r}")
+    ends_the_page = bool(_END_OF_HTML.search(text, max(0, len(text) - 65536)))
+    data = content if isinstance(content, bytes) and not content.startswith(_UTF8_BOM) else text.encode("utf-8")
+    del text  # the page is not kept twice while it is read
 
-    index = _index_page(BeautifulSoup(text, "lxml"))
+    rest, items = _split_page(data)
+    index = _index_page(rest)
+    index.items = items
     page_slug = _page_slug(index)
     found_request = index.title_h1 is not None or index.status_div is not None or index.items
-    if not _END_OF_HTML.search(text, max(0, len(text) - 65536)) and (found_request or page_slug):
+    if not ends_the_page and (found_request or page_slug):
         raise TruncatedPage(
             f"page truncated: ends before </html> ({len(index.items)} correspondence items read)",
             len(index.items),
@@ -235,10 +294,13 @@ def _read_subtitle(subtitle: Tag, thread: Thread) -> None:
     thread.law_used = "eir" if "Environmental Information Regulations" in words else "foi"
 
 
-def _read_items(items: list[Tag], thread: Thread) -> None:
+def _read_items(items: list[bytes], thread: Thread) -> None:
     """Messages and annotations in page order; resent notices and repeated ids are skipped."""
     seen: set[str] = set()
-    for item in items:
+    for item in _item_tags(items):
+        if item is None:
+            thread.warnings.append("a correspondence item that could not be read again was skipped")
+            continue
         if "comment_in_request" in class_names(item):
             annotation = _annotation(item, thread)
             if annotation is not None and annotation.id not in seen:

@@ -84,15 +84,17 @@ def poll(context: Context, poll_all: bool, limit: int | None) -> None:
 
     The feeds of followed /user/, /body/ and search pages say which threads changed; each due
     thread's .json is checked before its page, and both use conditional GET, so an unchanged
-    thread costs a 304 and no page. A poll started while another runs skips the threads the
-    other is polling, and says how many. Exits 1 only when nothing at all could be fetched.
+    thread costs a 304 and no page. Each site is read on its own, within [http] host_budget
+    seconds a run: the threads a site had no time left for (or that it went on throttling) wait
+    for the next run. A poll started while another runs skips the threads the other is polling,
+    and says how many. Exits 1 only when nothing at all could be fetched.
     """
     with context.client() as client, PollProgress() as progress:
         report = polling.poll(
             context.db, client, poll_all=poll_all, limit=limit or context.config.poll.max_threads,
             on_feeds=_print_feed_errors, on_due=progress.start, on_outcome=progress.advance,
         )
-    if not report.attempted:
+    if not report.attempted and not report.left:
         _print_feed_summary(report.feeds)
         _print_skipped(report)
         if not report.skipped:
@@ -122,7 +124,7 @@ class PollProgress:
             self.bar.__enter__()
 
     def advance(self, outcome: polling.PollOutcome) -> None:
-        if outcome.error:
+        if outcome.error and outcome.left is None:  # threads left for the next run are summed up per site
             if self.on_terminal:
                 self.errors.append(outcome.error)
             else:
@@ -164,6 +166,8 @@ def _print_poll_summary(report: polling.PollReport) -> None:
         f"{report.failed} failed",
         err=True,
     )
+    for site, (left, why) in sorted(report.left_by_site().items()):
+        click.echo(f"{site}: {left} thread(s) left for the next run: {why}", err=True)
 
 
 @cli.command("import")
@@ -183,7 +187,8 @@ def import_(context: Context, paths: tuple[Path, ...], url: str | None, me: tupl
     not polled, until you 'follow' it. A page or e-mail claiming the messages of another request
     is refused.
     """
-    report = offline.import_paths(context.db, paths, url=url, me=[*me, *context.config.email.me])
+    report = offline.import_paths(context.db, paths, url=url, me=[*me, *context.config.email.me],
+                                  max_page_bytes=context.config.http.max_page_bytes)
     for path in report.unknown:
         click.echo(f"error: {path}: not a saved page, .json or e-mail (expected .html, .json, .eml, mbox, Maildir)", err=True)
     for item in report.saved:

@@ -49,29 +49,44 @@ def url_of_saved_page(content: bytes) -> str | None:
     return None
 
 
-def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
+class TooLarge(ValueError):
+    """A saved page or .json larger than the cap (``[http] max_page_mb``): refused unread."""
+
+
+def read_saved(path: Path, max_bytes: int | None = None) -> bytes:
+    """A saved file's bytes; :class:`TooLarge`, reading no further, past ``max_bytes`` (None: no cap)."""
+    with path.open("rb") as handle:
+        content = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    if max_bytes is not None and len(content) > max_bytes:
+        raise TooLarge(f"larger than the {max_bytes / 2**20:g} MB cap ([http] max_page_mb): not imported")
+    return content
+
+
+def import_saved_page(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None,
+                      max_bytes: int | None = None) -> database.SaveResult:
     """Import a request page saved from a browser (and the ``.json`` saved beside it), and
-    follow the request. Raises PageError with one clear line."""
-    content = path.read_bytes()
+    follow the request. Raises PageError, or TooLarge past ``max_bytes``, with one clear line."""
+    content = read_saved(path, max_bytes)
     url = url or url_of_saved_page(content)
     if url is None:
         raise alaveteli.NotARequestPage("cannot tell which request this page is (no og:url); pass --url")
     bodies = Bodies(url, page=content, page_fetch_id=database.record_fetch(db, path.resolve().as_uri(), content=content))
     sibling = path.with_suffix(".json")
     if sibling.exists():
-        bodies.json = sibling.read_bytes()
+        bodies.json = read_saved(sibling, max_bytes)
         bodies.json_fetch_id = database.record_fetch(db, sibling.resolve().as_uri(), content=bodies.json)
     return ingest(db, bodies, now=now, follow=True)
 
 
-def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None) -> database.SaveResult:
+def import_saved_json(db: sqlite_utils.Database, path: Path, url: str | None = None, now: datetime | None = None,
+                      max_bytes: int | None = None) -> database.SaveResult:
     """Import a request's ``.json`` saved from a browser.
 
     Joined with the thread's stored page when there is one; otherwise the thread's outline is
     saved from the JSON alone. A saved JSON does not say which site it came from: the request
     must be followed already (its slug is looked up) or ``url`` given.
     """
-    content = path.read_bytes()
+    content = read_saved(path, max_bytes)
     data = alaveteli.parse_request_json(content, url or "https://unknown.invalid/request/x")
     if url is None:
         rows = list(db.query("select url from requests where slug = ?", [data.slug]))
@@ -190,21 +205,22 @@ class ImportReport:
 
 
 def import_paths(db: sqlite_utils.Database, paths: Iterable[Path], *, url: str | None = None,
-                 me: Iterable[str] = ()) -> ImportReport:
+                 me: Iterable[str] = (), max_page_bytes: int | None = None) -> ImportReport:
     """Import saved pages (with the .json beside them), saved .json and e-mail, in that order.
 
     Directories are searched for pages and e-mails; a Maildir is read as one. ``url`` is the
     request a page or .json that does not name itself came from; ``me`` the requester's own
-    addresses (``import_mail``). A path that fails is reported, one line, and the rest go on.
+    addresses (``import_mail``); a page or .json over ``max_page_bytes`` is refused unread. A
+    path that fails is reported, one line, and the rest go on.
     """
     saved, mail, unknown = sort_paths(paths)
     report = ImportReport(unknown=unknown)
     for path in saved:
         try:
             if path.suffix.lower() == ".json":
-                result = import_saved_json(db, path, url=url)
+                result = import_saved_json(db, path, url=url, max_bytes=max_page_bytes)
             else:
-                result = import_saved_page(db, path, url=url)
+                result = import_saved_page(db, path, url=url, max_bytes=max_page_bytes)
         except OSError as error:
             report.saved.append(SavedImport(path, error=str(error.strerror or error)))
             continue

@@ -15,21 +15,32 @@ failure is recorded in ``fetches`` and reported as one line; what is stored stay
 Polls can run side by side (by hand, from cron, under ``schedule``): each claims the due threads
 it will poll (``tracker.ingest.leases``), so a poll started while another runs polls only the
 threads nobody holds, and reports how many it skipped.
+
+Every host is read from a thread of its own (``_run_by_host``): a host that is slow, throttles
+or times out holds only its own threads, never another host's. The requests are all that runs
+there; the database is read and written on the calling thread alone. What a host may cost is
+the client's business (``scrapers.http``: a deadline per request, a time budget per host, the
+longest ``Retry-After`` waited for): a thread whose host's budget is spent is left as it is,
+due, for the next run; one whose host asked to be left alone for longer is rescheduled for the
+time it gave.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import queue
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import zip_longest
-from typing import Callable
+from typing import TypeVar
 
 import sqlite_utils
 
 from scrapers import alaveteli
-from scrapers.http import FetchError, FetchResult, PoliteClient
+from scrapers.http import SLOW_DOWN_CODES, FetchError, FetchResult, HostTimeOver, PoliteClient, RetryLater
 from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
 from tracker.store.schema import PRIVATE_SCHEMA
@@ -75,12 +86,18 @@ def next_poll_after(
 
 @dataclass
 class PollOutcome:
+    """What one thread's poll did. ``left``: why it was not polled and stays due for the next
+    run (the client was done with its host: budget spent, or still throttled after every retry);
+    ``retry_at``: the site asked us to come back then."""
+
     request_id: str
     ok: bool
     changed: bool = False
     not_modified: bool = False
     new_messages: int = 0
     error: str | None = None
+    left: str | None = None
+    retry_at: datetime | None = None
 
 
 @dataclass
@@ -101,7 +118,22 @@ class PollReport:
 
     @property
     def attempted(self) -> int:
-        return len(self.outcomes)
+        return sum(outcome.left is None for outcome in self.outcomes)
+
+    @property
+    def left(self) -> int:
+        return sum(outcome.left is not None for outcome in self.outcomes)
+
+    def left_by_site(self) -> dict[str, tuple[int, str]]:
+        """Threads left for the next run, by site: how many, and why (the first reason given)."""
+        counts: Counter[str] = Counter()
+        why: dict[str, str] = {}
+        for outcome in self.outcomes:
+            if outcome.left is not None:
+                site = outcome.request_id.split("/request/")[0]
+                counts[site] += 1
+                why.setdefault(site, outcome.left)
+        return {site: (count, why[site]) for site, count in counts.items()}
 
     @property
     def succeeded(self) -> int:
@@ -132,26 +164,33 @@ def check_feeds(db: sqlite_utils.Database, client: PoliteClient, now: datetime) 
     """Read the feed of every followed listing and wake the requests that changed."""
     check = FeedCheck()
     listings = list(db.query("select * from follows where kind in ('body', 'user', 'search') order by url"))
+    by_site: dict[str, list[tuple[dict, str]]] = defaultdict(list)
     for listing in listings:
         url = alaveteli.feed_url(listing["url"])
-        if url is None:
-            continue
-        check.feeds += 1
-        fetched = _fetch(db, client, url, None, api=True)
-        if fetched.error:
-            check.errors.append(str(fetched.error))
-            continue
-        if not fetched.changed:
-            _mark_feed(db, listing["url"], now, listing["last_event_at"])
-            continue
-        try:
-            events = alaveteli.parse_feed(fetched.body or b"", url)
-        except alaveteli.PageError as error:
-            database.set_fetch_error(db, fetched.fetch_id, str(error))
-            check.errors.append(f"{url}: {error}")
-            continue
-        _wake(db, listing, events, now, check)
+        if url is not None:
+            check.feeds += 1
+            by_site[listing["site_id"]].append((listing, url))
+    tasks = {site: (_check_feed(db, listing, url, now, check) for listing, url in feeds) for site, feeds in by_site.items()}
+    for _ in _run_by_host(client, tasks):
+        pass
     return check
+
+
+def _check_feed(db: sqlite_utils.Database, listing: dict, url: str, now: datetime, check: FeedCheck) -> Steps[None]:
+    fetched = yield from _fetch(db, url, None, api=True)
+    if fetched.error:
+        check.errors.append(str(fetched.error))
+        return
+    if not fetched.changed:
+        _mark_feed(db, listing["url"], now, listing["last_event_at"])
+        return
+    try:
+        events = alaveteli.parse_feed(fetched.body or b"", url)
+    except alaveteli.PageError as error:
+        database.set_fetch_error(db, fetched.fetch_id, str(error))
+        check.errors.append(f"{url}: {error}")
+        return
+    _wake(db, listing, events, now, check)
 
 
 def _wake(db: sqlite_utils.Database, listing: dict, events: list[alaveteli.FeedEvent], now: datetime, check: FeedCheck) -> None:
@@ -249,18 +288,21 @@ def poll(
     report.skipped = claim.skipped
     if on_due:
         on_due(due)
+    by_site: dict[str, list[dict]] = defaultdict(list)
+    for row in due:
+        by_site[row["site_id"]].append(row)
+    tasks = {site: (_poll_thread(db, row, now) for row in rows) for site, rows in by_site.items()}
     try:
-        for row in due:
-            outcome = poll_request(db, client, row, now)
-            claim.done(db, row["id"])
+        for outcome in _run_by_host(client, tasks):
+            claim.done(db, outcome.request_id)
             report.outcomes.append(outcome)
             if on_outcome:
                 on_outcome(outcome)
-    except BaseException:
-        with suppress(Exception):  # the error is what matters; leases left behind lapse anyway
+    finally:
+        with suppress(Exception):  # what is left (threads a host had no time for) is given back; leases lapse anyway
             claim.release(db)
-        raise
     return report
+
 
 
 def claim_due(db: sqlite_utils.Database, now: datetime, *, poll_all: bool = False,
@@ -276,6 +318,106 @@ def claim_due(db: sqlite_utils.Database, now: datetime, *, poll_all: bool = Fals
     return chosen, claim
 
 
+# ---------------------------------------------------------------------------------------------
+# Requests, one thread per host
+#
+# The work of a poll is written as generators ("steps") that yield each request they need
+# (a _Get) and are sent its answer: a FetchResult, or the FetchError it ended in. The database
+# is only touched by the steps, on the calling thread; the requests are made on their host's
+# thread, one at a time, so a host holds at most one answer in memory.
+
+T = TypeVar("T")
+Steps = Generator["_Get", "FetchResult | FetchError", T]
+
+
+@dataclass(frozen=True)
+class _Get:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    api: bool = False
+
+
+def _answer(client: PoliteClient, request: _Get) -> FetchResult | FetchError:
+    try:
+        return client.get(request.url, etag=request.etag, last_modified=request.last_modified, api=request.api)
+    except FetchError as error:
+        return error
+
+
+def _run(steps: Steps[T], client: PoliteClient) -> T:
+    """Carry out one piece of work on this thread."""
+    try:
+        request = next(steps)
+        while True:
+            request = steps.send(_answer(client, request))
+    except StopIteration as done:
+        return done.value
+
+
+class _Lane:
+    """A daemon thread making one host's requests, one at a time, answering into ``answers``."""
+
+    def __init__(self, host: str, client: PoliteClient, answers: queue.Queue) -> None:
+        self.host = host
+        self._client = client
+        self._answers = answers
+        self._requests: queue.Queue[_Get | None] = queue.Queue()
+        threading.Thread(target=self._serve, name=f"poll-{host}", daemon=True).start()
+
+    def submit(self, request: _Get) -> None:
+        self._requests.put(request)
+
+    def close(self) -> None:
+        self._requests.put(None)
+
+    def _serve(self) -> None:
+        while (request := self._requests.get()) is not None:
+            try:
+                answer: object = _answer(self._client, request)
+            except Exception as error:  # a bug, not a failed fetch: raised again on the caller's thread
+                answer = error
+            self._answers.put((self.host, answer))
+
+
+def _run_by_host(client: PoliteClient, tasks: dict[str, Iterator[Steps[T]]]) -> Iterator[T]:
+    """Carry out each host's work in its order, every host's requests on a thread of its own;
+    yield each piece's result, on the calling thread, as it is done."""
+    answers: queue.Queue = queue.Queue()
+    lanes = {host: _Lane(host, client, answers) for host in tasks}
+    waiting: dict[str, Steps[T]] = {}  # host -> the work whose request is on its lane
+
+    def start(host: str, steps: Steps[T], answer: object = None) -> Iterator[T]:
+        """Advance the host's work until a request is on its lane or the host has no work left."""
+        while True:
+            try:
+                request = steps.send(answer)
+            except StopIteration as done:
+                yield done.value
+                steps = next(tasks[host], None)
+                if steps is None:
+                    return
+                answer = None
+            else:
+                waiting[host] = steps
+                lanes[host].submit(request)
+                return
+
+    try:
+        for host in tasks:
+            first = next(tasks[host], None)
+            if first is not None:
+                yield from start(host, first)
+        while waiting:
+            host, answer = answers.get()
+            if isinstance(answer, Exception) and not isinstance(answer, FetchError):
+                raise answer
+            yield from start(host, waiting.pop(host), answer)
+    finally:
+        for lane in lanes.values():
+            lane.close()
+
+
 @dataclass
 class _Fetched:
     """One URL's fetch within a poll: the body to parse (new or cached) and what happened."""
@@ -287,22 +429,26 @@ class _Fetched:
     error: FetchError | None = None
 
 
-def _fetch(db: sqlite_utils.Database, client: PoliteClient, url: str, request_id: str | None, *, api: bool) -> _Fetched:
+def _fetch(db: sqlite_utils.Database, url: str, request_id: str | None, *, api: bool) -> Steps[_Fetched]:
+    """Fetch ``url`` (conditionally when a body is kept for it) and record the fetch. A fetch
+    refused because the host's time budget is spent is not a fetch: nothing is recorded."""
     cached = database.last_good_fetch(db, url)
     cached_body = database.fetch_body(db, cached.sha256) if cached and cached.sha256 else None
     conditional = cached if cached_body is not None else None
-    try:
-        result: FetchResult = client.get(
-            url,
-            etag=conditional.etag if conditional else None,
-            last_modified=conditional.last_modified if conditional else None,
-            api=api,
-        )
-    except FetchError as error:
+    answer = yield _Get(
+        url,
+        etag=conditional.etag if conditional else None,
+        last_modified=conditional.last_modified if conditional else None,
+        api=api,
+    )
+    if isinstance(answer, HostTimeOver):
+        return _Fetched(url, error=answer)
+    if isinstance(answer, FetchError):
         fetch_id = database.record_fetch(
-            db, url, request_id=request_id, status_code=error.status_code, error=error.reason
+            db, url, request_id=request_id, status_code=answer.status_code, error=answer.reason
         )
-        return _Fetched(url, fetch_id, error=error)
+        return _Fetched(url, fetch_id, error=answer)
+    result = answer
     fetch_id = database.record_fetch(
         db,
         url,
@@ -326,14 +472,24 @@ def poll_request(db: sqlite_utils.Database, client: PoliteClient, row: dict, now
     saved with it), never against the last fetch, so a run killed between fetching and saving
     cannot make the next run skip the change.
     """
+    return _run(_poll_thread(db, row, now), client)
+
+
+def _poll_thread(db: sqlite_utils.Database, row: dict, now: datetime) -> Steps[PollOutcome]:
     request_id, url = row["id"], row["url"]
     saved = next(iter(db.query("select page_sha256, json_sha256 from requests where id = ?", [request_id])))
-    data = _fetch(db, client, alaveteli.json_url(url), request_id, api=True)
+    data = yield from _fetch(db, alaveteli.json_url(url), request_id, api=True)
+    if isinstance(data.error, (HostTimeOver, RetryLater)):
+        return _unpolled(db, row, now, data.error)
+    if data.error is not None and data.error.status_code in SLOW_DOWN_CODES:  # still throttled after every retry
+        return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(data.error)))
     json_sha = sha256_of(data.body)
     if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
             and not _page_unseen_for(db, url, now, PAGE_SAFETY_NET)):
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
-    page = _fetch(db, client, alaveteli.page_url(url), request_id, api=False)
+    page = yield from _fetch(db, alaveteli.page_url(url), request_id, api=False)
+    if isinstance(page.error, (HostTimeOver, RetryLater)):
+        return _unpolled(db, row, now, page.error)
     if page.error:
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(page.error)))
     page_sha = sha256_of(page.body)
@@ -362,15 +518,24 @@ def _page_unseen_for(db: sqlite_utils.Database, url: str, now: datetime, age: ti
     return last is None or instant(last) < now - age
 
 
+def _unpolled(db: sqlite_utils.Database, row: dict, now: datetime, error: FetchError) -> PollOutcome:
+    """A thread its host would not let us poll: left as it is (still due) when the client is
+    done with the host, rescheduled for the time the site gave when it asked to be left alone."""
+    if isinstance(error, HostTimeOver):
+        return PollOutcome(row["id"], ok=False, error=str(error), left=error.why)
+    return _finish(db, row, now, PollOutcome(row["id"], ok=False, error=str(error), retry_at=error.retry_at))
+
+
 def _finish(db: sqlite_utils.Database, row: dict, now: datetime, outcome: PollOutcome) -> PollOutcome:
     stored = next(iter(db.query("select status, due_date from requests where id = ?", [row["id"]])))
     covered = bool(db["follow_requests"].count_where("request_id = ?", [row["id"]]))
     wait = next_poll_after(
         stored["status"], due_date=stored["due_date"], today=london_today(now), covered=covered, failed=not outcome.ok
     )
+    next_poll_at = outcome.retry_at if outcome.retry_at is not None else now + wait
     with writing(db):
         db["requests"].update(
             row["id"],
-            {"last_polled_at": iso(now), "next_poll_at": iso(now + wait), "last_error": outcome.error},
+            {"last_polled_at": iso(now), "next_poll_at": iso(next_poll_at), "last_error": outcome.error},
         )
     return outcome

@@ -66,7 +66,13 @@ class HttpConfig:
                                   example="mailto:you@example.org")
     requests_per_second: float = setting(1.0, "per host, at most 1 (loopback hosts are not throttled)",
                                          above=0, maximum=1)
-    timeout: float = setting(30.0, "seconds", above=0)
+    timeout: float = setting(30.0, "seconds a connect or a read may take", above=0)
+    request_deadline: float = setting(60.0, "seconds a whole request may take, every byte of the answer included",
+                                      above=0)
+    host_budget: float = setting(1800.0, "seconds one host may take of a run; the rest waits for the next run",
+                                 above=0)
+    max_retry_after: float = setting(120.0, "longest Retry-After waited for; a longer one reschedules the thread",
+                                     above=0)
     max_retries: int = setting(3, "retries of a failed or throttled fetch", minimum=0)
     max_page_mb: float = setting(20.0, "larger pages are refused", above=0)
     respect_robots: bool = setting(True, "obey robots.txt for pages")
@@ -77,6 +83,10 @@ class HttpConfig:
     @property
     def min_interval(self) -> float:
         return 1.0 / self.requests_per_second if self.requests_per_second > 0 else 0.0
+
+    @property
+    def max_page_bytes(self) -> int:
+        return int(self.max_page_mb * 1024 * 1024)
 
 
 @dataclass
