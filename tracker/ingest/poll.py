@@ -35,7 +35,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from scrapers import alaveteli
-from scrapers.http import SLOW_DOWN_CODES, FetchError, FetchResult, HostTimeOver, PoliteClient, RetryLater
+from scrapers.http import FetchError, FetchResult, HostTimeOver, PoliteClient, RetryLater
 from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
 from tracker.ingest.follow import follow
@@ -446,7 +446,7 @@ def _poll_thread(db: sqlite_utils.Database, row: dict, now: datetime) -> Steps[P
     data = yield from _fetch(db, alaveteli.json_url(url), request_id, api=True)
     if isinstance(data.error, (HostTimeOver, RetryLater)):
         return _unpolled(db, row, now, data.error)
-    if data.error is not None and data.error.status_code in SLOW_DOWN_CODES:  # still throttled after every retry
+    if data.error is not None and data.error.host_done:  # this thread failed, and ended the run for its host
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(data.error)))
     json_sha = sha256_of(data.body)
     if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
