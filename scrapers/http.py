@@ -25,8 +25,9 @@ host's own (the demo serves ``http://alaveteli.localhost`` from a random port on
 
 Everything that goes wrong surfaces as a :class:`FetchError` whose ``str()`` is one line naming
 the URL and the reason. Everything the client remembers about a host (its interval, its time
-budget, a Retry-After it was refused) is that host's alone: a slow or throttling host never
-slows another, as long as each host is read from its own thread (``tracker.ingest.poll`` does).
+budget, a Retry-After it was refused, whether it is done with it) is that host's alone: a slow
+or throttling host never slows another, as long as each host is read from its own thread
+(``tracker.ingest.poll`` does).
 """
 
 from __future__ import annotations
