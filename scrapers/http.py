@@ -8,8 +8,9 @@ good citizen of the sites we read"):
 - it sends at most one request per ``min_interval`` seconds to each host, and slows down for the
   rest of its life on a host that answered 429 or 503;
 - it retries transient failures with exponential backoff and honours ``Retry-After`` up to
-  ``max_retry_after``; a host asking for longer, or still answering 429/503 after every retry,
-  is left alone for the rest of the client's life;
+  ``max_retry_after``; a host asking for longer, still answering 429/503 after every retry, or
+  too slow to answer one request within its deadline, is left alone for the rest of the
+  client's life;
 - it keeps time: each request (connecting, sending and every byte of the answer) has a
   ``request_deadline``, and each host a ``host_budget`` of time for the client's life (a run),
   after which the client refuses to contact it again;
@@ -24,8 +25,9 @@ host's own (the demo serves ``http://alaveteli.localhost`` from a random port on
 
 Everything that goes wrong surfaces as a :class:`FetchError` whose ``str()`` is one line naming
 the URL and the reason. Everything the client remembers about a host (its interval, its time
-budget, a Retry-After it was refused) is that host's alone: a slow or throttling host never
-slows another, as long as each host is read from its own thread (``tracker.ingest.poll`` does).
+budget, a Retry-After it was refused, whether it is done with it) is that host's alone: a slow
+or throttling host never slows another, as long as each host is read from its own thread
+(``tracker.ingest.poll`` does).
 """
 
 from __future__ import annotations
@@ -100,7 +102,8 @@ class FetchError(Exception):
     """A fetch that did not give a usable answer; ``str()`` is ``"<url>: <reason>"``.
 
     ``retry_after`` (seconds) and ``retry_at`` (an aware UTC datetime) are set when the site
-    asked us to come back later than we are willing to wait (:class:`RetryLater`).
+    asked us to come back later than we are willing to wait (:class:`RetryLater`); ``host_done``
+    when this failure made the client done with the host for its life (why, in a few words).
     """
 
     def __init__(
@@ -111,6 +114,7 @@ class FetchError(Exception):
         *,
         retry_after: float | None = None,
         retry_at: datetime | None = None,
+        host_done: str | None = None,
     ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
@@ -118,6 +122,7 @@ class FetchError(Exception):
         self.status_code = status_code
         self.retry_after = retry_after
         self.retry_at = retry_at
+        self.host_done = host_done
 
 
 class BlockedBySite(FetchError):
@@ -143,7 +148,8 @@ class RetryLater(FetchError):
 
 class HostTimeOver(FetchError):
     """The client is done with this host for its life (a run): the host's time budget is spent,
-    or it went on answering 429/503 after every retry. ``why`` says which, in a few words."""
+    it went on answering 429/503 after every retry, or it gave no complete answer within a
+    request's deadline. ``why`` says which, in a few words."""
 
     def __init__(self, url: str, reason: str, status_code: int | None = None, *, why: str) -> None:
         super().__init__(url, reason, status_code)
@@ -373,9 +379,11 @@ class _HostTimes:
         with self._lock:
             return self._closed.get(host)
 
-    def end(self, host: str, why: str) -> None:
+    def end(self, host: str, why: str) -> str:
+        """Be done with the host (the first reason stands); returns ``why``."""
         with self._lock:
             self._over.setdefault(host, why)
+        return why
 
     def over(self, host: str) -> str | None:
         """Why the client is done with the host (None: it is not), its budget aside."""
@@ -645,9 +653,10 @@ class PoliteClient:
                 raise self._budget_spent(hop, host, reason, status)
             self._sleep(pause)
         reason = _after_retries(reason, self.max_retries)
+        done = None
         if status in SLOW_DOWN_CODES:  # still throttled after every wait: leave the host alone this run
-            self._hosts.end(host, f"{host} went on answering {reason}")
-        raise FetchError(hop.origin, hop.explain(reason), status)
+            done = self._hosts.end(host, f"{host} went on answering {reason}")
+        raise FetchError(hop.origin, hop.explain(reason), status, host_done=done)
 
     def _retry_after_delay(self, hop: _Hop, raw: _Raw) -> float | None:
         """The wait a 429/503 asks for. Longer than ``max_retry_after``: the fetch gives up at
@@ -690,7 +699,7 @@ class PoliteClient:
         if cut_by_budget:
             raise self._budget_spent(hop, host, "no complete answer")
         reason = f"no complete answer within the {_format_seconds(self.request_deadline)} deadline"
-        raise FetchError(hop.origin, hop.explain(reason))
+        raise FetchError(hop.origin, hop.explain(reason), host_done=self._hosts.end(host, f"{host} gave {reason}"))
 
     def _exchange(self, hop: _Hop, headers: dict[str, str]) -> _Raw:
         self._count("requests")

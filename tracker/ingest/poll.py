@@ -20,9 +20,11 @@ Every host is read from a thread of its own (``_run_by_host``): a host that is s
 or times out holds only its own threads, never another host's. The requests are all that runs
 there; the database is read and written on the calling thread alone. What a host may cost is
 the client's business (``scrapers.http``: a deadline per request, a time budget per host, the
-longest ``Retry-After`` waited for): a thread whose host's budget is spent is left as it is,
-due, for the next run; one whose host asked to be left alone for longer is rescheduled for the
-time it gave.
+longest ``Retry-After`` waited for). When the client is done with a host for the run (its
+budget spent, still throttling after every retry, or too slow to answer one request in time),
+the thread whose fetch ended it fails, and the host's other threads are left as they are, due,
+for the next run; a host that asked to be left alone for longer than we wait has its threads
+rescheduled for the time it gave.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import TypeVar
 import sqlite_utils
 
 from scrapers import alaveteli
-from scrapers.http import SLOW_DOWN_CODES, FetchError, FetchResult, HostTimeOver, PoliteClient, RetryLater
+from scrapers.http import FetchError, FetchResult, HostTimeOver, PoliteClient, RetryLater
 from tracker.model.taxonomy import OPEN_STATES, UNSETTLED_STATES
 from tracker.store import db as database
 from tracker.store.schema import PRIVATE_SCHEMA
@@ -87,8 +89,8 @@ def next_poll_after(
 @dataclass
 class PollOutcome:
     """What one thread's poll did. ``left``: why it was not polled and stays due for the next
-    run (the client was done with its host: budget spent, or still throttled after every retry);
-    ``retry_at``: the site asked us to come back then."""
+    run (the client was done with its host, ``HostTimeOver.why``); ``retry_at``: the site asked
+    us to come back then."""
 
     request_id: str
     ok: bool
@@ -431,7 +433,8 @@ class _Fetched:
 
 def _fetch(db: sqlite_utils.Database, url: str, request_id: str | None, *, api: bool) -> Steps[_Fetched]:
     """Fetch ``url`` (conditionally when a body is kept for it) and record the fetch. A fetch
-    refused because the host's time budget is spent is not a fetch: nothing is recorded."""
+    the client refused because it is done with the host for the run is left out of the record
+    (the thread stays due; its next fetch is the one recorded)."""
     cached = database.last_good_fetch(db, url)
     cached_body = database.fetch_body(db, cached.sha256) if cached and cached.sha256 else None
     conditional = cached if cached_body is not None else None
@@ -481,7 +484,7 @@ def _poll_thread(db: sqlite_utils.Database, row: dict, now: datetime) -> Steps[P
     data = yield from _fetch(db, alaveteli.json_url(url), request_id, api=True)
     if isinstance(data.error, (HostTimeOver, RetryLater)):
         return _unpolled(db, row, now, data.error)
-    if data.error is not None and data.error.status_code in SLOW_DOWN_CODES:  # still throttled after every retry
+    if data.error is not None and data.error.host_done:  # this thread failed, and ended the run for its host
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(data.error)))
     json_sha = sha256_of(data.body)
     if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
