@@ -94,6 +94,8 @@ class Trial:
 
 @dataclass
 class ScenarioResult:
+    """A scenario's trials, judged against the counts a single run of its work leaves (``expected``)."""
+
     scenario: Scenario
     expected: dict[str, int]
     trials: list[Trial] = field(default_factory=list)

@@ -117,12 +117,9 @@ class FetchError(Exception):
         host_done: str | None = None,
     ) -> None:
         super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status_code = status_code
-        self.retry_after = retry_after
-        self.retry_at = retry_at
-        self.host_done = host_done
+        self.url, self.reason, self.status_code = url, reason, status_code
+        # When to come back, and whether the client is done with the host.
+        self.retry_after, self.retry_at, self.host_done = retry_after, retry_at, host_done
 
 
 class BlockedBySite(FetchError):

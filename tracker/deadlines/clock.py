@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from tracker.deadlines.regimes import (
     DEFAULT_REGIME,
@@ -23,8 +24,8 @@ from tracker.deadlines.regimes import (
     regime_for,
 )
 from tracker.model import OUTGOING, Message, Thread
-from tracker.model.times import instant_or_none, london_day, london_today
 from tracker.model.taxonomy import AWAITING_RESPONSE_STATES, CLOCK_KINDS
+from tracker.model.times import instant_or_none, london_day, london_today
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +41,18 @@ DEADLINE_COLUMNS = (
 
 @dataclass
 class Assessment:
+    """A thread's deadline columns under its regime, and what kept any of them from being known."""
+
     regime: str
     columns: dict[str, object]
     problems: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Moment:
+class _Moment(NamedTuple):
+    """A milestone's London day, and its instant when the source gave a time."""
+
     day: date
-    instant: datetime | None  # None for a date without a time
+    instant: datetime | None
 
 
 def parse_moment(text: str | None) -> _Moment | None:
