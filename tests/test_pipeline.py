@@ -13,7 +13,8 @@ import pytest
 
 from scrapers import alaveteli
 from tracker.ingest import offline
-from tracker.ingest.pipeline import Bodies, ingest, sha256_of
+from tracker.ingest.pipeline import Bodies, ingest
+from tracker.store.db import sha256_of
 from tracker.store.db import open_db, record_fetch
 
 ROOT = Path(__file__).resolve().parent.parent

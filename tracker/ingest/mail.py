@@ -29,7 +29,7 @@ from scrapers.mailbox import MAX_EMAIL_BYTES, Email, iter_mail, read_email, requ
 from tracker.store import db as database
 from tracker.model import INCOMING, OUTGOING, Attachment, Authority, Message, Site, Thread, User
 from tracker.model.times import UTC, instant, utc_now
-from tracker.ingest.pipeline import attribute_fetches, ingest, sha256_of
+from tracker.ingest.pipeline import attribute_fetches, ingest
 
 EMAIL_SITE = Site(database.EMAIL_SITE_ID, "mailto:", "E-mail correspondence", "foia")
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -112,7 +112,7 @@ def _record_once(db: sqlite_utils.Database, label: str, content: bytes) -> int:
     """The ``fetches`` row of this e-mail: recorded the first time it is imported, found after."""
     found = db.execute(
         "select id from fetches where sha256 = ? and url like ? order by id limit 1",
-        [sha256_of(content), f"{MAIL_URL_PREFIX}%"],
+        [database.sha256_of(content), f"{MAIL_URL_PREFIX}%"],
     ).fetchone()
     return found[0] if found else database.record_fetch(db, f"{MAIL_URL_PREFIX}{label}", content=content)
 

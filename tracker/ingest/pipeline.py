@@ -11,7 +11,6 @@ e-mail import all call ``ingest``; they differ only in where the bytes come from
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -74,7 +73,7 @@ def ingest(
         thread, sources, fetch_ids = source, None, []
     else:
         thread, json_used = read_bodies(db, source, strict_json)
-        sources = {"page_sha256": sha256_of(source.page), "json_sha256": sha256_of(json_used)} if record_sources else None
+        sources = {"page_sha256": database.sha256_of(source.page), "json_sha256": database.sha256_of(json_used)} if record_sources else None
         fetch_ids = [fetch_id for fetch_id in (source.page_fetch_id, source.json_fetch_id) if fetch_id is not None]
     if request_id is not None:
         rekey(thread, request_id)
@@ -141,11 +140,6 @@ def attribute_fetches(db: sqlite_utils.Database, fetch_ids: list[int], request_i
                 f"where request_id is null and id in ({', '.join('?' * len(fetch_ids))})",
                 [request_id, *fetch_ids],
             )
-
-
-def sha256_of(body: bytes | None) -> str | None:
-    """The hex SHA-256 of a body, as ``fetches`` and ``requests`` store it (None for no body)."""
-    return hashlib.sha256(body).hexdigest() if body is not None else None
 
 
 def rekey(thread: Thread, request_id: str) -> None:

@@ -49,7 +49,7 @@ from tracker.store.schema import PRIVATE_SCHEMA
 from tracker.store.db import writing
 from tracker.ingest import leases
 from tracker.ingest.follow import follow
-from tracker.ingest.pipeline import Bodies, ingest, sha256_of
+from tracker.ingest.pipeline import Bodies, ingest
 from tracker.model.times import instant, iso, london_today, utc_now
 
 
@@ -486,7 +486,7 @@ def _poll_thread(db: sqlite_utils.Database, row: dict, now: datetime) -> Steps[P
         return _unpolled(db, row, now, data.error)
     if data.error is not None and data.error.host_done:  # this thread failed, and ended the run for its host
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(data.error)))
-    json_sha = sha256_of(data.body)
+    json_sha = database.sha256_of(data.body)
     if (saved["page_sha256"] and data.error is None and json_sha == saved["json_sha256"]
             and not _page_unseen_for(db, url, now, PAGE_SAFETY_NET)):
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
@@ -495,7 +495,7 @@ def _poll_thread(db: sqlite_utils.Database, row: dict, now: datetime) -> Steps[P
         return _unpolled(db, row, now, page.error)
     if page.error:
         return _finish(db, row, now, PollOutcome(request_id, ok=False, error=str(page.error)))
-    page_sha = sha256_of(page.body)
+    page_sha = database.sha256_of(page.body)
     if saved["page_sha256"] and page_sha == saved["page_sha256"] and json_sha == saved["json_sha256"]:
         return _finish(db, row, now, PollOutcome(request_id, ok=True, not_modified=True))
     bodies = Bodies(url, page=page.body or b"", json=data.body, page_fetch_id=page.fetch_id, json_fetch_id=data.fetch_id)

@@ -655,7 +655,7 @@ def record_fetch(
     """Record one fetch (or failed fetch) in the private file and keep its body, compressed, for
     ``reparse``. ``confirmed_sha256``: for a fetch without a body of its own (a 304), the body
     fetched before that it confirmed."""
-    sha256 = hashlib.sha256(content).hexdigest() if content else confirmed_sha256
+    sha256 = sha256_of(content) if content else confirmed_sha256
     row = _without_none({
         "url": url,
         "request_id": request_id,
@@ -677,6 +677,12 @@ def record_fetch(
         return db.conn.execute(
             f"insert into {PRIVATE_SCHEMA}.fetches ({names}) values ({', '.join('?' * len(row))})", list(row.values())
         ).lastrowid
+
+
+def sha256_of(body: bytes | None) -> str | None:
+    """The hex SHA-256 of a body: the key ``fetch_bodies`` keeps it under, and what ``requests``
+    records of the bodies a thread was built from (None for no body)."""
+    return hashlib.sha256(body).hexdigest() if body is not None else None
 
 
 def set_fetch_error(db: sqlite_utils.Database, fetch_id: int, error: str) -> None:
