@@ -106,12 +106,15 @@ def test_evaluate_prints_the_report() -> None:
     assert "kind accuracy:" in result.stdout
     assert "confusion" in result.stdout
     assert "status agreement with the site's label" in result.stdout
+    assert "by confidence: high (0.9-1)" in result.stdout
+    for name in ("gold", "real_tuned", "real_held_out", "gold_without_blank_lines"):
+        assert f"\n== {name}: " in result.stdout
 
 
 def test_evaluate_json_and_a_bad_gold_path(tmp_path: Path) -> None:
     figures = json.loads(run(evaluate_command, "--json").stdout)
-    assert figures["kind_accuracy"] >= 0.95
-    assert figures["messages_by_origin"]["real_page"] == 45
+    assert figures["gold"]["kind_accuracy"] >= 0.95
+    assert figures["gold"]["messages_by_origin"]["real_page"] == 45
     result = CliRunner().invoke(evaluate_command, ["--gold", str(tmp_path / "none.jsonl")])
     assert result.exit_code == 1
     assert "cannot read the gold set" in result.stderr

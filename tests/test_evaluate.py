@@ -17,25 +17,35 @@ from tracker.reading.evaluate import (
     GOLD_DIR,
     _paths,
     evaluate,
+    evaluate_sets,
     format_report,
+    format_sets,
     load_gold,
     report_as_dict,
+    sets_as_dict,
 )
 
-THIRD_PARTY = {"real_page", "seed", "phrasings", "email_fixture"}
+THIRD_PARTY = {"real_page", "seed", "phrasings", "email_fixture", "real_thread"}
 
 
 @pytest.fixture(scope="module")
-def report():
-    return evaluate(load_gold())
+def reports():
+    return evaluate_sets(load_gold())
+
+
+@pytest.fixture(scope="module")
+def report(reports):
+    return reports["gold"]
 
 
 def test_gold_set_composition() -> None:
     items = load_gold()
     assert DEFAULT_GOLD.name == "gold.jsonl" and DEFAULT_GOLD.parent.name == "gold"
     origins = Counter(item.origin for item in items)
-    assert set(origins) == {"real_page", "seed", "phrasings", "email_fixture", "written"}
+    assert set(origins) == {"real_page", "seed", "phrasings", "email_fixture", "written", "real_thread"}
     assert all(item.source for item in items)
+    assert {item.split for item in items if item.origin == "real_thread"} == {"tuned", "held_out"}
+    assert all(item.split is None for item in items if item.origin != "real_thread")
     assert all("written" in item.source for item in items if item.origin == "written")
     pages = [item for item in items if item.origin == "real_page"]
     assert len(pages) == 10
@@ -134,14 +144,14 @@ def test_the_labels_and_our_letters_ship_and_third_party_material_stays_in_tests
 
 def test_without_the_fixtures_the_written_items_are_scored_and_the_rest_skipped_in_one_line() -> None:
     report = evaluate(load_gold(fixtures=None))
-    assert report.skipped == {"real_page": 10, "seed": 5, "phrasings": 18, "email_fixture": 19}
+    assert report.skipped == {"real_page": 10, "seed": 5, "phrasings": 18, "email_fixture": 19, "real_thread": 3}
     assert {p.origin for p in report.predictions} == {"written"}
     assert len(report.predictions) == 92 and len(report.statuses) == 15
     line = report.skipped_line()
-    assert "\n" not in line and line.startswith("skipped 52 items") and "--fixtures DIR" in line
+    assert "\n" not in line and line.startswith("skipped 55 items") and "--fixtures DIR" in line
     assert format_report(report).splitlines()[1] == line
     assert report_as_dict(report)["skipped_by_origin"] == report.skipped
-    full = evaluate(load_gold())
+    full = evaluate([item for item in load_gold() if item.split is None])
     assert full.skipped == {} and full.skipped_line() is None
     assert "skipped" not in format_report(full)
 
@@ -150,7 +160,9 @@ def test_evaluate_command_takes_the_fixtures_directory(tmp_path: Path) -> None:
     given = CliRunner().invoke(evaluate_command, ["--fixtures", str(CHECKOUT_FIXTURES), "--json"])
     assert given.exit_code == 0, given.output
     figures = json.loads(given.output)
-    assert figures["skipped"] is None and figures["messages"] == 181
+    assert set(figures) == {"gold", "real_tuned", "real_held_out", "gold_without_blank_lines"}
+    assert figures["gold"]["skipped"] is None and figures["gold"]["messages"] == 181
+    assert figures["real_held_out"]["messages"] == figures["real_held_out"]["messages_by_origin"]["real_thread"]
     empty = tmp_path / "empty"
     empty.mkdir()
     missing = CliRunner().invoke(evaluate_command, ["--fixtures", str(empty)])

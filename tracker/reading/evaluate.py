@@ -9,7 +9,13 @@ email_fixture or written; ``source``: where it was published, or that we wrote i
   ``days_since_request``, ``site_state``) and the ``expected`` labels;
 - ``thread``: a whole thread, either a saved request ``page`` (its messages labelled by id) or
   a list of ``messages`` (each with ``sent_at`` and its text), with the ``expected_status`` and,
-  for real pages, the ``site_status`` the requester chose.
+  for real pages, the ``site_status`` the requester chose;
+- ``labelled_threads``: a file of whole real threads labelled by reading (``labels``, one JSON
+  object a thread, as ``tests/fixtures/sheffield/labels/SPEC.md`` describes) and the folder of
+  the saved threads they label (``threads``, :mod:`scrapers.saved_threads`); each becomes a
+  ``thread`` item of its ``split``: ``tuned`` (the reader was tuned on it) or ``held_out``
+  (never tuned on: reported apart). Their site labels are hidden from the reader, and an
+  outcome labelled ``unknown`` (the answer is only in an attachment) is not scored.
 
 In ``expected``, a missing key is not scored: ``outcome`` is scored for answers whose outcome a
 reader can know, ``exemptions`` lists the exemptions relied on, ``references`` the authority's
@@ -32,14 +38,15 @@ from pathlib import Path
 
 from scrapers.alaveteli import parse_request_page
 from scrapers.mailbox import read_email
+from scrapers.saved_threads import read_saved_thread
 from tracker.reading.classify import MessageContext, classify_message, classify_thread
 from tracker.model import INCOMING, Attachment, Message, Site, Thread
 from tracker.model.taxonomy import ANSWER_KINDS, AWAITING_RESPONSE_STATES, KINDS
 from tracker.reading.status import infer_status
 
 __all__ = [
-    "CHECKOUT_FIXTURES", "DEFAULT_GOLD", "GOLD_DIR", "GoldItem", "Report", "checkout_fixtures", "load_gold",
-    "evaluate", "format_report", "report_as_dict",
+    "BANDS", "CHECKOUT_FIXTURES", "DEFAULT_GOLD", "GOLD_DIR", "GoldItem", "Report", "checkout_fixtures", "load_gold",
+    "evaluate", "evaluate_sets", "format_report", "format_sets", "report_as_dict", "sets_as_dict",
 ]
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
@@ -62,6 +69,7 @@ class GoldItem:
     record: dict
     gold_dir: Path  # where the gold file is: the letters we wrote are beside it
     fixtures: Path | None  # the third-party fixtures directory, None when there is none
+    split: str | None = None  # real threads: "tuned" or "held_out"
 
     @property
     def needs_fixtures(self) -> bool:
@@ -195,12 +203,36 @@ class Report:
         return lines
 
 
+    # confidence bands -------------------------------------------------------------------
+    def by_band(self) -> list[dict]:
+        """Kind and outcome accuracy of the messages whose confidence falls in each band."""
+        rows = []
+        for band, low, high in BANDS:
+            inside = [p for p in self.predictions if "kind" in p.expected and low <= (p.confidence or 0.0) < high]
+            answers = [p for p in inside if p.expected.get("outcome") and p.expected.get("kind") in ANSWER_KINDS]
+            rows.append({
+                "band": band, "confidence": f"{low:g}-{min(high, 1.0):g}", "messages": len(inside),
+                "kind_accuracy": _ratio(sum(p.kind == p.expected["kind"] for p in inside), len(inside)),
+                "answers": len(answers),
+                "outcome_accuracy": _ratio(sum(p.outcome == p.expected["outcome"] for p in answers), len(answers)),
+            })
+        return rows
+
+
+#: Confidence bands: (name, lowest, above the highest).
+BANDS: tuple[tuple[str, float, float], ...] = (("high", 0.9, 1.01), ("medium", 0.6, 0.9), ("low", 0.0, 0.6))
+
+
 def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 1.0
 
 
 def _same_status(label: str, ours: str) -> bool:
-    """The site's overdue variants are waiting_response with a calendar on top."""
+    """The site's overdue variants are waiting_response with a calendar on top; a thread whose
+    last answer is only in an attachment (labelled ``unknown``) is answered, outcome unknown:
+    Alaveteli's ``waiting_classification``."""
+    if label == "unknown":
+        return ours == "waiting_classification"
     if label in AWAITING_RESPONSE_STATES:
         return ours in AWAITING_RESPONSE_STATES
     return label == ours
@@ -228,15 +260,47 @@ def load_gold(path: str | Path = DEFAULT_GOLD, fixtures: str | Path | None = CHE
         if not line.strip():
             continue
         record = json.loads(line)
-        items.append(GoldItem(record.get("id", f"line-{number}"), record["type"], record.get("origin", "unknown"),
-                              record.get("source", ""), record, path.parent, fixtures))
+        item = GoldItem(record.get("id", f"line-{number}"), record["type"], record.get("origin", "unknown"),
+                        record.get("source", ""), record, path.parent, fixtures, record.get("split"))
+        items.extend(_labelled_threads(item) if item.type == "labelled_threads" else [item])
     return items
+
+
+def _labelled_threads(item: GoldItem) -> list[GoldItem]:
+    """One ``thread`` item per line of a labels file; the file itself stands in when it is absent."""
+    record = item.record
+    if item.needs_fixtures and item.fixtures is None:
+        return [item]  # skipped, and counted as one item
+    lines = item.path(record["labels"]).read_text(encoding="utf-8").splitlines()
+    threads = []
+    for line in filter(str.strip, lines):
+        label = json.loads(line)
+        messages = [{"message_id": spec["message_id"], "label_confidence": spec.get("confidence"),
+                     "expected": _expected_of(spec)} for spec in label["messages"]]
+        threads.append(GoldItem(
+            label["thread"], "thread", item.origin, item.source,
+            {"saved_thread": f"{record['threads'].rstrip('/')}/{label['thread']}.json",
+             "expected_status": label["expected_status"], "site_status": label.get("site_status"),
+             "messages": messages},
+            item.gold_dir, item.fixtures, item.split,
+        ))
+    return threads
+
+
+def _expected_of(spec: dict) -> dict:
+    """A labelled message's scored labels: an outcome labelled ``unknown`` is left out."""
+    expected = {"kind": spec["kind"], "exemptions": list(spec.get("exemptions", [])),
+                "references": list(spec.get("references", []))}
+    if spec.get("outcome") and spec["outcome"] != "unknown":
+        expected["outcome"] = spec["outcome"]
+    return expected
 
 
 def _paths(record: dict) -> list[str]:
     """Every file a gold record reads (the record's own and its messages')."""
     specs = [record, *record.get("messages", [])]
-    return [spec[key] for spec in specs for key in ("page", "text_file", "eml_file") if spec.get(key)]
+    keys = ("page", "text_file", "eml_file", "saved_thread", "labels")
+    return [spec[key] for spec in specs for key in keys if spec.get(key)]
 
 
 def _text_of(record: dict, item: GoldItem) -> tuple[str, dict[str, str], list[str]]:
@@ -269,12 +333,18 @@ def _prediction(item_id: str, origin: str, expected: dict, message: Message) -> 
     )
 
 
-def _evaluate_message(item: GoldItem) -> Prediction:
+def without_blank_lines(text: str) -> str:
+    """A letter as a plain-text e-mail or a copied page often arrives: no paragraph breaks."""
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def _evaluate_message(item: GoldItem, flatten: bool = False) -> Prediction:
     record = item.record
     text, headers, attachments = _text_of(record, item)
     context = record.get("context", {})
     message = Message(id=item.id, direction=record.get("direction", INCOMING), sent_at=None,
-                      subject=headers.get("Subject"), body_text=text, headers=headers)
+                      subject=headers.get("Subject"), body_text=without_blank_lines(text) if flatten else text,
+                      headers=headers)
     classify_message(message, MessageContext(
         previous_kinds=context.get("previous_kinds"),
         days_since_request=context.get("days_since_request"),
@@ -290,6 +360,8 @@ def _thread_of(item: GoldItem) -> Thread:
     if record.get("page"):
         content = item.path(record["page"]).read_bytes()
         return parse_request_page(content, "https://www.whatdotheyknow.com/request/" + item.id)
+    if record.get("saved_thread"):
+        return read_saved_thread(item.path(record["saved_thread"]).read_bytes())
     thread = Thread(id=item.id, site=Site("gold", "https://gold.invalid"), url="https://gold.invalid/" + item.id,
                     slug=item.id, title=item.id)
     for number, spec in enumerate(record["messages"], start=1):
@@ -304,19 +376,25 @@ def _thread_of(item: GoldItem) -> Thread:
     return thread
 
 
-def _evaluate_thread(item: GoldItem, report: Report) -> None:
+def _evaluate_thread(item: GoldItem, report: Report, flatten: bool = False) -> None:
     record = item.record
     thread = _thread_of(item)
+    if flatten:
+        for message in thread.messages:
+            message.body_text = without_blank_lines(message.body_text)
+    site_status = record.get("site_status")
+    if record.get("saved_thread"):
+        site_status, thread.site_status = thread.site_status, None  # hidden from the reader
     classify_thread(thread)
     ours = infer_status(thread)
     report.statuses.append({"id": item.id, "origin": item.origin, "expected": record["expected_status"],
-                            "site_status": record.get("site_status"), "ours": ours})
-    if record.get("page"):
+                            "site_status": site_status, "ours": ours})
+    if record.get("page") or record.get("saved_thread"):
         by_id = {m.id: m for m in thread.messages}
         for spec in record["messages"]:
             message = by_id.get(spec["message_id"])
             if message is None:
-                raise ValueError(f"{item.id}: no message {spec['message_id']} on the page")
+                raise ValueError(f"{item.id}: no message {spec['message_id']} in the thread")
             report.predictions.append(_prediction(f"{item.id}/{spec['message_id'].rsplit('/', 1)[-1]}",
                                                   item.origin, spec["expected"], message))
     else:
@@ -325,20 +403,42 @@ def _evaluate_thread(item: GoldItem, report: Report) -> None:
                 report.predictions.append(_prediction(message.id, item.origin, spec["expected"], message))
 
 
-def evaluate(items: list[GoldItem]) -> Report:
-    """Classify every item whose material is at hand; count the rest in ``Report.skipped``."""
+def evaluate(items: list[GoldItem], flatten: bool = False) -> Report:
+    """Classify every item whose material is at hand; count the rest in ``Report.skipped``.
+
+    ``flatten`` reads every letter with its blank lines removed."""
     report = Report()
     skipped: Counter = Counter()
     for item in items:
         if item.needs_fixtures and item.fixtures is None:
             skipped[item.origin] += 1
         elif item.type == "thread":
-            _evaluate_thread(item, report)
+            _evaluate_thread(item, report, flatten)
         else:
-            report.predictions.append(_evaluate_message(item))
+            report.predictions.append(_evaluate_message(item, flatten))
     report.counts_by_origin = dict(Counter(p.origin for p in report.predictions))
     report.skipped = dict(skipped)
     return report
+
+
+#: The parts of the gold set reported apart, each with what it holds.
+SETS: tuple[tuple[str, str], ...] = (
+    ("gold", "the gold set: 2019 pages, seed letters, published phrasings, e-mail fixtures, written letters"),
+    ("real_tuned", "real 2013-2025 threads labelled by reading, that the reader was tuned on"),
+    ("real_held_out", "real 2013-2025 threads labelled by reading, never tuned on"),
+    ("gold_without_blank_lines", "the gold set again, every letter with its blank lines removed"),
+)
+
+
+def evaluate_sets(items: list[GoldItem]) -> dict[str, Report]:
+    """Each part of the gold set measured on its own (``SETS``)."""
+    paragraphed = [item for item in items if item.split is None]
+    return {
+        "gold": evaluate(paragraphed),
+        "real_tuned": evaluate([item for item in items if item.split == "tuned"]),
+        "real_held_out": evaluate([item for item in items if item.split == "held_out"]),
+        "gold_without_blank_lines": evaluate(paragraphed, flatten=True),
+    }
 
 
 # ------------------------------------------------------------------------------ output
@@ -366,6 +466,8 @@ def report_as_dict(report: Report) -> dict:
         "status_agreement_with_site": round(report.status_agreement, 4),
         "status_threads_site_labelled": len(report.site_labelled()),
         "status_accuracy": round(report.status_accuracy, 4),
+        "by_confidence": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+                          for row in report.by_band()],
         "statuses": report.statuses,
         "errors": report.errors(),
     }
@@ -401,9 +503,32 @@ def format_report(report: Report) -> str:
     agreed = sum(_same_status(s["site_status"], s["ours"]) for s in site)
     lines.append(f"status agreement with the site's label: {report.status_agreement:.3f} ({agreed}/{len(site)} threads the requester classified)")
     lines.append(f"status accuracy against expected status: {report.status_accuracy:.3f} ({len(report.statuses)} threads)")
+    lines.append("")
+    lines.append("by confidence: " + "; ".join(
+        f"{row['band']} ({row['confidence']}) kind {row['kind_accuracy']:.3f} of {row['messages']}, "
+        f"outcome {row['outcome_accuracy']:.3f} of {row['answers']}" for row in report.by_band()))
     errors = report.errors()
     if errors:
         lines.append("")
         lines.append(f"disagreements ({len(errors)}):")
         lines.extend("  " + e for e in errors)
+    return "\n".join(lines)
+
+
+def sets_as_dict(reports: dict[str, Report]) -> dict:
+    """``evaluate_sets`` as one JSON-ready object: each set's figures, under its name."""
+    described = dict(SETS)
+    return {name: {"description": described[name], **report_as_dict(report)} for name, report in reports.items()}
+
+
+def format_sets(reports: dict[str, Report]) -> str:
+    """A summary line per set, then each set's full report."""
+    described = dict(SETS)
+    lines = [f"{'set':<26}{'messages':>9}{'threads':>8}{'kind':>7}{'outcome':>8}{'status':>7}{'exempt P':>9}{'R':>6}"]
+    for name, report in reports.items():
+        lines.append(f"{name:<26}{len(report.predictions):>9}{len(report.statuses):>8}{report.kind_accuracy:>7.3f}"
+                     f"{report.outcome_accuracy:>8.3f}{report.status_accuracy:>7.3f}"
+                     f"{report.exemption_precision:>9.3f}{report.exemption_recall:>6.3f}")
+    for name, report in reports.items():
+        lines += ["", f"== {name}: {described[name]}", format_report(report)]
     return "\n".join(lines)
