@@ -67,11 +67,23 @@ _DISCLAIMER = re.compile(
     r"|(?:views|opinions) (?:expressed|of the author)[^.]{0,40}(?:not necessarily|may not)"
     r"|(?:this|the) footnote (?:also )?confirms"
     r"|we keep and use information in line with the data protection act"
+    r"|intended (?:solely|only) for (?:the )?(?:use of )?(?:the )?(?:individual|person|addressee|named|recipient)"
+    r"|may contain (?:non-public|confidential|privileged|sensitive|protectively)|protectively marked material"
+    r"|(?:this|the) e-?mail (?:has been|was) misdirected|(?:notify|inform|tell) the (?:sender|author) immediately"
+    r"|(?:will not|does not|cannot|can not) accept (?:any )?(?:liability|responsibility) for[^.]{0,80}(?:virus|damage|loss)"
+    r"|(?:carry out|run) (?:your own )?(?:anti-?)?virus checks"
 )
 _DISCLAIMER_WORDS = ("e-mail", "email", "message", "communication", "intended", "virus", "gsi", "monitor",
                      "intercept", "logged", "messagelabs", "mimecast", "environment", "secure", "views",
-                     "opinions", "footnote", "data protection")
-_LINK_LINE = re.compile(r"^\s*\d+\.\s+\S")
+                     "opinions", "footnote", "data protection", "recipient", "liability")
+_DISCLAIMER_CONTEXT = re.compile(
+    r"e-?mail|message|attachment|recipient|addressee|virus|liability|confidential|privileged|sender|author"
+    r"|protectively marked|non-public|intercept|monitor|certificate number|\bgsi\b|cctm"
+)
+# A sentence ends at ., ! or ? (group 1) before white space, or at a line break.
+_SENTENCE_END = re.compile(r"([.!?][\"')\u201d\u2019]?)\s+|[ \t]*\n\s*")
+_LINK_LINE = re.compile(r"^\s*(?:\d+\.(?:\s+\S|\s*$)|(?:https?://|mailto:|www\.)\S*\s*$)")
+_LINK_HEADINGS = ("Visible links", "Hidden links:", "Hidden links")
 
 
 def reading_text(text: str) -> str:
@@ -83,9 +95,9 @@ def reading_text(text: str) -> str:
     lines = _cut_quoted_tail(lines)
     lines = [line for line in lines if not _QUOTE_LINE.match(line)]
     lines = _drop_wdtk_footer(lines)
+    lines = _drop_link_lists(lines)
     lines = _drop_scored_disclaimers(lines)
     lines = _drop_disclaimer_paragraphs(lines)
-    lines = _drop_link_lists(lines)
     return _tidy(lines)
 
 
@@ -218,50 +230,82 @@ def _drop_scored_disclaimers(lines: list[str]) -> list[str]:
 
 
 def _drop_disclaimer_paragraphs(lines: list[str]) -> list[str]:
-    """Unframed disclaimers (the GSi virus-scan notice, "If you have received this e-mail in error")."""
+    """Unframed disclaimers ("If you are not the intended recipient ...", the virus-scan notice),
+    sentence by sentence: with or without blank lines, only the disclaimer's sentences go, and
+    the sentences next to them that speak of the e-mail, its recipient or viruses."""
+    text = "\n".join(lines)
+    lower = text.lower()
+    if not any(word in lower for word in _DISCLAIMER_WORDS):
+        return lines
+    spans = sentence_spans(text)
+    sentences = [" ".join(lower[start:end].split()) for start, end in spans]
+    marked = [bool(_DISCLAIMER.search(sentence)) for sentence in sentences]
+    if not any(marked):
+        return lines
+    changed = True
+    while changed:  # a run of disclaimer sentences grows through its neighbours
+        changed = False
+        for i, sentence in enumerate(sentences):
+            if marked[i] or not _DISCLAIMER_CONTEXT.search(sentence):
+                continue
+            if (i > 0 and marked[i - 1]) or (i + 1 < len(marked) and marked[i + 1]):
+                marked[i] = changed = True
+    keep = bytearray(b"\x01") * len(text)
+    for (start, end), drop in zip(spans, marked):
+        if drop:
+            keep[start:end] = bytes(end - start)
     out: list[str] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            joined = " ".join(paragraph)
-            lower = joined.lower()
-            for word in _DISCLAIMER_WORDS:
-                if word in lower:
-                    if _DISCLAIMER.search(lower):
-                        break
-                    out.extend(paragraph)
-                    break
-            else:
-                out.extend(paragraph)
-        paragraph.clear()
-
+    position = 0
     for line in lines:
-        if line.strip():
-            paragraph.append(line)
-        else:
-            flush()
-            out.append(line)
-    flush()
+        kept = "".join(char for offset, char in enumerate(line, position) if keep[offset])
+        position += len(line) + 1
+        if kept.strip() or not line.strip():
+            out.append(kept if kept.strip() else "")
     return out
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a letter, with or without blank lines between paragraphs.
+
+    A sentence ends at ".", "!" or "?" before white space, at a blank line, and at the end of
+    a line that is much shorter than the text's wrapped lines (a heading, a salutation, a
+    sign-off, the last line of a paragraph whose blank line was lost)."""
+    widths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
+    wrap = widths[int(len(widths) * 0.9)] if widths else 0
+    short = max(40, int(wrap * 0.75))
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start()
+        if match.group(0).startswith("\n") or "\n" in match.group(0) and not match.group(1):
+            line_start = text.rfind("\n", 0, end) + 1
+            blank = match.group(0).count("\n") > 1
+            if not blank and wrap > short and end - line_start >= short:
+                continue  # a wrapped line: the sentence goes on
+        if text[start:end].strip():
+            spans.append((start, end + len(match.group(1) or "")))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
 def _drop_link_lists(lines: list[str]) -> list[str]:
-    """The "References / Visible links / 1. http://..." list an HTML-to-text conversion appends."""
+    """The "References / Visible links / 1. http://..." list an HTML-to-text conversion appends
+    (a number and its link on one line or two)."""
     out: list[str] = []
     i, n = 0, len(lines)
     while i < n:
-        if lines[i].strip() == "References":
-            j = i + 1
-            while j < n and not lines[j].strip():
+        stripped = lines[i].strip()
+        j = i + 1 if stripped == "References" else i
+        while j < n and j > i and not lines[j].strip():
+            j += 1
+        if j < n and lines[j].strip() in _LINK_HEADINGS:
+            j += 1
+            while j < n and (not lines[j].strip() or _LINK_LINE.match(lines[j]) or lines[j].strip() in _LINK_HEADINGS):
                 j += 1
-            if j < n and lines[j].strip() in ("Visible links", "Hidden links:"):
-                j += 1
-                while j < n and (not lines[j].strip() or _LINK_LINE.match(lines[j])
-                                 or lines[j].strip() in ("Visible links", "Hidden links:")):
-                    j += 1
-                i = j
-                continue
+            i = j
+            continue
         out.append(lines[i])
         i += 1
     return out
