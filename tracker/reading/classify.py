@@ -27,7 +27,9 @@ from functools import lru_cache
 
 from scrapers.mailbox import looks_like_email, read_email
 from tracker.reading import extract as extraction
-from tracker.reading.hygiene import BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text
+from tracker.reading.hygiene import (
+    BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text, sentence_spans,
+)
 from tracker.reading.phrases import INCOMING_PHRASES, OUTCOME_PHRASES, OUTGOING_PHRASES, REVIEW_PHRASES
 from tracker.model import INCOMING, OUTGOING, Message, Thread
 from tracker.model.taxonomy import (
@@ -328,8 +330,8 @@ def _scoring_text(reading: str, direction: str, earlier_outgoing: list[str]) -> 
     for earlier in earlier_outgoing:
         echo |= _ngrams(earlier)
     kept: list[str] = []
-    for sentence in _SENTENCES.split(text):
-        lower = _squash(sentence)
+    for start, end in sentence_spans(text):
+        lower = _squash(text[start:end])
         if not lower:
             continue
         if any(word in lower for word in _COMPLAINT_WORDS) and _COMPLAINT_TOPIC.search(lower) and _RIGHTS.search(lower):

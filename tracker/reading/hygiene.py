@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_CHARS", "BOUNCE", "reading_text", "is_auto_reply", "decode_letter", "looks_binary"]
+__all__ = ["MAX_CHARS", "BOUNCE", "reading_text", "sentence_spans", "is_auto_reply", "decode_letter", "looks_binary"]
 
 #: Only the start of an enormous text is read: no letter is longer, and every rule stays linear.
 MAX_CHARS = 200_000
@@ -77,8 +77,8 @@ _DISCLAIMER_WORDS = ("e-mail", "email", "message", "communication", "intended", 
                      "intercept", "logged", "messagelabs", "mimecast", "environment", "secure", "views",
                      "opinions", "footnote", "data protection", "recipient", "liability")
 _DISCLAIMER_CONTEXT = re.compile(
-    r"e-?mail|message|attachment|recipient|addressee|virus|liability|confidential|privileged|sender|author"
-    r"|protectively marked|non-public|intercept|monitor|certificate number|\bgsi\b|cctm"
+    r"virus|recipient|addressee|liability|confidential|privileged|protectively marked|non-public|intercept"
+    r"|certificate number|\bgsi\b|cctm"
 )
 # A sentence ends at ., ! or ? (group 1) before white space, or at a line break.
 _SENTENCE_END = re.compile(r"([.!?][\"')\u201d\u2019]?)\s+|[ \t]*\n\s*")
@@ -269,7 +269,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
     A sentence ends at ".", "!" or "?" before white space, at a blank line, and at the end of
     a line that is much shorter than the text's wrapped lines (a heading, a salutation, a
-    sign-off, the last line of a paragraph whose blank line was lost)."""
+    sign-off, the last line of a paragraph whose blank line was lost) or that ends with ":"
+    or ";" (what follows is a list or an answer)."""
     widths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
     wrap = widths[int(len(widths) * 0.9)] if widths else 0
     short = max(40, int(wrap * 0.75))
@@ -280,7 +281,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if match.group(0).startswith("\n") or "\n" in match.group(0) and not match.group(1):
             line_start = text.rfind("\n", 0, end) + 1
             blank = match.group(0).count("\n") > 1
-            if not blank and wrap > short and end - line_start >= short:
+            if not blank and wrap > short and end - line_start >= short and text[end - 1:end] not in ":;":
                 continue  # a wrapped line: the sentence goes on
         if text[start:end].strip():
             spans.append((start, end + len(match.group(1) or "")))

@@ -22,8 +22,8 @@ INCOMING_PHRASES: list[Phrases] = [
         r"(?:we|i) (?:have|has) (?:now )?received your (?:request|e-?mail|letter|correspondence|enquiry|message|application)",
         r"confirm (?:that )?(?:we|i) (?:have )?received|confirm(?:ing)? receipt|acknowledge (?:receipt|your (?:request|e-?mail|letter))"
         r"|this is an (?:automatic|automated) acknowledgement",
-        r"thank you for your (?:request|e-?mail|letter)[^.]{0,60}(?:asking for|requesting|request for|requirement for) (?:an? )?(?:internal )?review",
-        r"(?:will|shall|aim to|expect to|should|plan to) (?:\w+ ){0,4}?(?:respond|reply|receive (?:a|our|the) (?:full )?(?:response|reply)"
+        r"thank you for your (?:\w+ )?(?:request|e-?mail|letter)[^.]{0,60}(?:asking for|requesting|request for|requirement for) (?:an? )?(?:internal )?review",
+        r"(?:will|shall|aim to|expect to|should|plan to|must) (?:\w+ ){0,4}?(?:respond|reply|receive (?:a|our|the) (?:full )?(?:response|reply)"
         r"|hear from us|let you have (?:a|the|our) (?:response|reply|outcome|decision)|send you (?:a|our) (?:full )?(?:response|reply)"
         r"|provide (?:you with )?(?:a|our|the) (?:full )?(?:response|reply|outcome)|be answered)[^.]{0,70}?"
         r"(?:within (?:20|twenty) working days|by \d|by (?:monday|tuesday|wednesday|thursday|friday)|no later than|in due course"
@@ -36,7 +36,7 @@ INCOMING_PHRASES: list[Phrases] = [
     (
         "acknowledgement", 2.5,
         r"(?:currently|now) process(?:ing)? your request|(?:i|we) (?:am|are) (?:currently )?dealing with your request"
-        r"|(?:will|shall) deal with your request|(?:has|have) been (?:logged|registered)|(?:is|are|will be) being (?:dealt with|handled|processed|considered)",
+        r"|(?:will|shall) deal with your request|(?:has|have) (?:now )?been (?:logged|registered)|(?:is|are|will be) being (?:dealt with|handled|processed|considered)",
         r"dealt with in line with the requirements|your (?:request|e-?mail|letter|correspondence) (?:will be|is being|has been) "
         r"(?:dealt with|handled|processed|considered|logged)",
         r"(?:review|reconsideration) will be (?:carried out|conducted|undertaken|completed)",
@@ -46,6 +46,7 @@ INCOMING_PHRASES: list[Phrases] = [
         "acknowledgement", 1.5,
         r"(?:your|the) (?:request )?(?:reference|ref)(?: number)? is|given (?:the )?reference|quote (?:this|the|your) reference",
         r"we will contact you (?:as soon as possible )?if we need",
+        r"within (?:20|twenty) working days,? (?:by|on or before) \d",
     ),
     ("acknowledgement", 0.75, r"thank you for (?:your|contacting)"),
     ("auto_reply", 4.0, r"^(?:automatic reply|auto(?:matic)?[- ]?reply|out of (?:the )?office)\b"),
@@ -53,9 +54,12 @@ INCOMING_PHRASES: list[Phrases] = [
         "clarification_request", 4.0,
         r"(?:please|could you|can you|would you|will you)(?: please)? clarify|ask(?:ing)? (?:you )?(?:to|for) clarif|clarify your request"
         r"|(?:need|require|seek|request)(?:s|ing)? (?:some )?(?:further )?clarification|clarification (?:of|on|regarding|about) your request"
-        r"|before (?:we|i) can (?:progress|proceed|process|deal with|start)|to help us (?:locate|identify|find)"
+        r"|before (?:we|i) can (?:\w+ ){0,2}?(?:progress|proceed|process|deal with|start|respond)|(?:would like|need|want) to clarify|to help us (?:locate|identify|find)"
         r"|in order (?:that|for us to|to) (?:(?:i|we) )?(?:can )?(?:assist|locate|identify)",
         r"(?:can|could|would) you (?:please )?confirm (?:whether|which|what)|please (?:let us know|confirm|specify|tell us) (?:which|what|whether|the period)",
+        r"(?:cannot|can't|unable to|not able to) (?:process|progress|proceed with|deal with|handle) (?:your|this|the) requests?"
+        r"|(?:let us know|provide|confirm|send us) (?:your|the requester's) (?:full |real )?name|to enable us to (?:process|progress|locate|identify|deal with)"
+        r"|(?:do you|if you) still (?:want|wish|require|need)|(?:please|could you) (?:narrow|refine)",
     ),
     (
         "clarification_request", 3.0,
@@ -105,12 +109,14 @@ INCOMING_PHRASES: list[Phrases] = [
         r"|will (?:come back|get back|revert) to you (?:as soon|shortly|when)"
         r"|will (?:send|provide|respond|reply)[^.]{0,40}as soon as (?:we can|possible|we are able)",
         r"taking longer than (?:expected|anticipated|planned|we hoped)|waiting for (?:information|input|a response|a reply) from",
+        r"(?:missing|missed|not meeting|not met|failing to meet|failed to meet|not meet) (?:the|our) (?:\w+ )?deadline|(?:a |with a )?further update (?:on|by|within|in)",
     ),
     (
         "response", 4.0,
         r"(?:find|see) (?:attached|enclosed|below)[^.]{0,60}(?:response|reply|information|answers?|documents?|copy|copies|letter|data|figures|report|minutes)"
         r"|(?:find|see) (?:the|a|our|my) [a-z ]{0,40}(?:attached|enclosed)",
         r"(?:i|we) (?:have )?(?:attach|attached|enclose|enclosed)[^.]{0,60}(?:response|reply|information|documents?|copy|copies|list|data|figures|report|minutes|policy|guidance|table)",
+        r"please find (?:below,? )?(?:our|my|the|a|[a-z' ]{0,40}'s) (?:full |formal )?(?:response|reply|answer)",
         r"(?:formal|full|our|my) (?:response|reply)(?: to your request)? (?:is )?(?:attached|enclosed)|attached (?:is|are) (?:our|my|the)|(?:a|the) reply is attached|response attached",
         r"(?:do|does|did) not hold|(?:is|was|are) not held|no (?:recorded )?information (?:is |was )?held|(?:hold|holds) no (?:recorded )?information"
         r"|do not have (?:it|this|the|any)|does not (?:electronically )?(?:collate|record|keep)|(?:unable|not able) to (?:locate|find) (?:the|any)",
@@ -145,6 +151,8 @@ INCOMING_PHRASES: list[Phrases] = [
         r"(?:outcome|result|findings|conclusion|decision) of (?:the|your|my|our|this) (?:internal )?review|internal review (?:response|outcome|decision|result)"
         r"|review (?:response|outcome|decision)\b",
         r"(?:uphold|upheld) (?:the|my|our|its) (?:original|initial)|partially uphold|confirm the original decision",
+        r"(?:responding|response|reply|replying) to your (?:request for an? (?:internal )?review|(?:internal )?review request|complaint)"
+        r"|(?:i|we) (?:have )?(?:decided to )?(?:uphold|not uphold|partially uphold|partly uphold|accept) (?:your|the) (?:complaint|appeal)",
     ),
     (
         "internal_review_response", 2.5,
