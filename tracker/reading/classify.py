@@ -305,6 +305,18 @@ _ATTACHMENT_HINTS: list[tuple[re.Pattern[str], str, str | None, float]] = [
     (re.compile(r"response|reply|answer|outcome|decision|letter|foi|eir", re.I), "response", None, 2.5),
 ]
 _FEE_ATTACHMENT = re.compile(r"fee|invoice", re.I)
+_SPREADSHEET = re.compile(r"\.(?:xlsx?|csv|ods)$", re.I)
+_FIGURE = re.compile(r"(?<![\w/.£-])£?\s?\d[\d,]*(?:\.\d+)?(?!\.?\d|[\w/-])")
+_LINK_MARK = re.compile(r"\[\d+\]")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_DATES = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}(?: \d{{4}})?|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\b{_MONTH} \d{{4}}")
+_ACCESSIBLE = re.compile(r"section 21\b|\bs\.? ?21\b|reasonably accessible|accessible (?:to (?:you|the applicant) )?by other means")
+_ADVICE = re.compile(r"narrow|refine|advice and assistance|may be (?:of )?(?:useful|interest|helpful|help)|for further information|you may (?:wish|like) to")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_NOT_DATA = re.compile(
+    r"working days|hours?\b|minutes\b|£450|£600|cost limit|appropriate limit|po box|licence|\bsi \d|tel\b|telephone|phone"
+    r"|section \d|regulation \d|article \d|\bs\.? ?\d|reference|\bref\b|received on|dated|would (?:need|take|have|require)|estimate"
+)
 
 
 # ------------------------------------------------------------------------------ text preparation
@@ -493,43 +505,90 @@ def _said_not_done(sentence: str, skip: re.Pattern[str] | None) -> bool:
     return bool(skip and skip.search(sentence))
 
 
-def _response_outcome(text: str, context: MessageContext) -> tuple[str, list[str]]:
-    found: dict[str, float] = {"released": 0.0, "partial": 0.0, "refused": 0.0, "not_held": 0.0}
-    why: list[str] = []
-    stated = _outcome_text(text)
-    for signal, patterns in _OUTCOME_FEATURES.items():
-        for pattern in patterns:
-            match = pattern.search(stated)
-            if match:
-                found[signal] += 1.0
-                why.append(f"{signal}: {_phrase(match)}")
-    for name in context.attachments:
-        for pattern, _, signal, weight in _ATTACHMENT_HINTS:
-            if signal and pattern.search(name):
-                found[signal] += weight / 2
-                why.append(f'{signal}: attachment "{name}"')
-                break
-    state = context.site_state
-    released, partial, refused, not_held = found["released"], found["partial"], found["refused"], found["not_held"]
-    if partial:
-        outcome = "partially_successful"
-    elif released and (refused or not_held):
-        outcome = "partially_successful"
-    elif refused and not_held:
-        outcome = "refused" if refused > not_held else "not_held"
-    elif refused:
-        outcome = "refused"
-    elif not_held:
-        outcome = "not_held"
-    elif released:
-        outcome = "successful"
-    elif state in STATE_OUTCOME:
-        outcome = STATE_OUTCOME[state]
-        why.append(f"json calculated_state={state}")
+def _attachment_signal(name: str) -> tuple[str | None, float]:
+    """What an attached file's name says of the answer: a spreadsheet or a named document is
+    information given; "Response.pdf" says nothing."""
+    if not _MEANINGFUL_ATTACHMENT.search(name):
+        return None, 0.0
+    for pattern, _, signal, weight in _ATTACHMENT_HINTS:
+        if pattern.search(name):
+            if signal:
+                return signal, weight / 2
+            break
     else:
-        outcome = "successful"
-        why.append(ASSUMED_OUTCOME)
-    return outcome, why
+        return "released", 0.5
+    return ("released", 1.0) if _SPREADSHEET.search(name) else (None, 0.0)
+
+
+def _gives_figures(sentence: str) -> bool:
+    """Whether a sentence gives figures (not dates, references, sections, the cost limit or an address)."""
+    if _NOT_DATA.search(sentence):
+        return False
+    plain = _DATES.sub(" ", _LINK_MARK.sub(" ", sentence))
+    return any(not _YEAR.fullmatch(number.strip("£ ,")) for number in _FIGURE.findall(plain))
+
+
+def _sentence_signals(sentence: str) -> set[str]:
+    """What one sentence of an answer says: released, partial, refused_all, refused, not_held,
+    pointer (the information is published elsewhere). A refusal because nothing is held is not
+    held; an exemption for what is reasonably accessible (s.21) points to the information."""
+    found = {signal for signal, patterns in _OUTCOME_FEATURES.items() if any(p.search(sentence) for p in patterns)}
+    if "not_held" in found:
+        found -= {"refused", "refused_all"}
+    if ("refused" in found or "pointer" in found) and _ACCESSIBLE.search(sentence):
+        found = (found - {"refused", "refused_all"}) | {"released"}
+    if _ADVICE.search(sentence):
+        found -= {"released", "pointer"}
+    if not found and " " in sentence and _gives_figures(sentence):
+        found.add("figures")
+    return found
+
+
+def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, list[str], float]:
+    """The outcome of an answer, why, and how sure: what its sentences say was released,
+    withheld, refused or not held, combined as per-question answers combine (all answered:
+    successful; some withheld or not held: partially successful; none held: not held; all
+    withheld or the whole request refused: refused). An answer whose words say nothing (a
+    covering note for an attachment) has no outcome (None), at low confidence."""
+    found = dict.fromkeys(("released", "pointer", "figures", "partial", "refused_all", "refused", "not_held"), 0.0)
+    why: list[str] = []
+    for sentence in _outcome_text(text).split(". "):
+        for signal in _sentence_signals(sentence):
+            found[signal] += 1.0
+            if len(why) < 8:
+                words = sentence if len(sentence) <= 60 else sentence[:57] + "..."
+                why.append(f'{signal.replace("_all", " (the whole request)")}: "{words}"')
+    for name in context.attachments:
+        signal, weight = _attachment_signal(name)
+        if signal:
+            found[signal] += weight
+            why.append(f'{signal}: attachment "{name}"')
+    given = found["released"] + 0.5 * found["figures"] + 0.25 * found["pointer"]
+    partial, not_held = found["partial"], found["not_held"]
+    refused = found["refused"] + found["refused_all"]
+    if partial:
+        return "partially_successful", why, 0.9
+    if found["refused_all"] and given < 1.0:
+        return "refused", why, 0.9 if not given else 0.7
+    if (refused or not_held) and given >= 0.5:
+        return "partially_successful", why, 0.8
+    if refused and not_held:
+        return ("refused" if refused >= not_held else "not_held"), why, 0.7
+    if refused:
+        return "refused", why, 0.85
+    if not_held:
+        return "not_held", why, 0.9
+    if given:
+        return "successful", why, 0.9 if given >= 1.0 else 0.75
+    state = context.site_state
+    if state in STATE_OUTCOME:
+        why.append(f"json calculated_state={state}")
+        return STATE_OUTCOME[state], why, 0.75
+    if any(_MEANINGFUL_ATTACHMENT.search(name) for name in context.attachments):
+        why.append(UNKNOWN_OUTCOME)
+        return None, why, 0.4
+    why.append(ASSUMED_OUTCOME)
+    return "successful", why, 0.6
 
 
 def _review_outcome(text: str) -> tuple[str, list[str]]:
@@ -588,8 +647,9 @@ def classify_message(message: Message, context: MessageContext | None = None, re
         reasons.remove(_NOTHING_MORE)
     message.outcome = None
     if kind == "response":
-        message.outcome, why = _response_outcome(text, context)
-        reasons += [f"outcome {message.outcome}: {w}" for w in why]
+        message.outcome, why, sure = _response_outcome(text, context)
+        message.confidence = min(message.confidence, sure)
+        reasons += [f"outcome {message.outcome or 'unknown'}: {w}" for w in why]
     elif kind == "internal_review_response":
         message.outcome, why = _review_outcome(text)
         reasons += [f"outcome {message.outcome}: {w}" for w in why]
@@ -609,7 +669,8 @@ def _days(start: datetime | None, end: datetime | None) -> float | None:
     return max(0.0, (end - start).total_seconds() / 86400)
 
 
-ASSUMED_OUTCOME = "no outcome wording: an answer is taken as successful"
+ASSUMED_OUTCOME = "no outcome wording: an answer given in the body is taken as successful"
+UNKNOWN_OUTCOME = "no outcome wording: the answer is in the attachment, its outcome unknown"
 
 
 def _final_answer_from_site_label(thread: Thread) -> None:
@@ -620,8 +681,9 @@ def _final_answer_from_site_label(thread: Thread) -> None:
     if label is None or not answers:
         return
     last = answers[-1]
-    if last.kind == "response" and any(ASSUMED_OUTCOME in reason for reason in last.reasons):
-        last.reasons = [reason for reason in last.reasons if ASSUMED_OUTCOME not in reason]
+    unread = (ASSUMED_OUTCOME, UNKNOWN_OUTCOME)
+    if last.kind == "response" and any(words in reason for reason in last.reasons for words in unread):
+        last.reasons = [reason for reason in last.reasons if not any(words in reason for words in unread)]
         last.reasons.append(f"no outcome wording: the requester's label on the site is {thread.site_status}")
         last.outcome = label
 

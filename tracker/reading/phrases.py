@@ -199,36 +199,57 @@ OUTGOING_PHRASES: list[Phrases] = [
 ]
 
 OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
+    # Information given: attached, enclosed, below, or where it is published. Framing alone
+    # ("our response is set out below") says nothing of what the answer holds.
     "released": (
         r"(?:find|see) (?:attached|enclosed|below)[^.]{0,60}(?:information|answers?|documents?|copy|copies|data|figures|report|minutes|list|policy"
         r"|guidance|extract|table|file|spreadsheet|csv|breakdown|numbers?)",
-        r"(?:i|we) (?:have )?(?:attach|attached|enclose|enclosed|included|include)[^.]{0,60}(?:information|documents?|copy|copies|list|data|figures"
-        r"|report|minutes|policy|guidance|table|extract|spreadsheet|file|csv|breakdown|numbers?)",
+        r"(?:i|we) (?:have |are )?(?:attach|attached|attaching|enclose|enclosed|enclosing|included|include|including|provided|providing)"
+        r"[^.]{0,60}(?:information|documents?|copy|copies|list|data|figures|report|minutes|policy|guidance|table|extract|spreadsheet|file|csv"
+        r"|breakdown|numbers?)",
         r"answered in full|(?:is|are) answered (?:in|below)|(?:hold|holds) the following|the following information is held",
         r"the information (?:we hold|you (?:asked|requested))[^.]{0,20}(?:is|are) (?:attached|enclosed|below|provided)",
-        r"answers? (?:to your questions? )?(?:is|are)(?: set out)? (?:below|as follows)|(?:set out|listed|provided) below|(?:here is|here are) the|the figures are"
-        r"|the relevant extract is|(?:is|are) (?:now )?available (?:via|at|on|from) (?:the )?(?:link|our website|website)",
+        r"(?:here is|here are) the|the figures are|the relevant extract is|the following (?:information|figures|table|data) (?:sets? out|shows?|gives?)",
         r"(?:information|documents?|copy|copies|data|figures|report|list|minutes)[^.]{0,60}(?:is|are) (?:attached|enclosed)",
         r"released in full|disclosed in full|(?:decided|pleased|happy|am able|are able|is able|were able|was able) to (?:release|disclose|provide)",
+        r"(?:can|are able to) confirm (?:that )?(?:in|there (?:were|are|have been)|the (?:number|total|figure))",
+    ),
+    # Where the information is published: it answers that part (s.21), or points elsewhere.
+    "pointer": (
+        r"(?:is|are|can be) (?:now )?(?:found|available|accessed|viewed|published) (?:via|at|on|from|in|by using|using) (?:the |our )?"
+        r"(?:following )?(?:link|website|web ?page|page|url|open data)|(?:can be|is|are) found (?:here|at the link)"
+        r"|(?:published|available)[^.]{0,40} (?:on|at|via|from) (?:the |our )?(?:following )?(?:link|website|web ?page|page|url)",
     ),
     "partial": (
         r"some (?:of (?:the|this) )?information[^.]{0,40}(?:withheld|withholding|redacted|exempt|removed|not to disclose)"
         r"|(?:withheld|withhold|withholding|not to disclose) some|(?:has|have) been redacted|redacted (?:from|under|to remove|version)"
         r"|redactions? (?:has|have) been (?:made|applied)|the remainder|partially|in part\b"
-        r"|(?:have|has) not (?:been )?(?:provided|given|included|disclosed|released)"
         r"|(?:withheld|withhold|withholding|removed) (?:the )?(?:names|personal|screen ?shots|contact details|costings)|except for|(?:removed|redacted) under",
+    ),
+    # Applied to the whole request: nothing is given.
+    "refused_all": (
+        r"(?:the|all the|all of the) information (?:that )?you (?:have )?(?:requested|asked for|are seeking|seek) is (?:being )?(?:exempt|withheld|refused)"
+        r"|(?:refus(?:e|ing)|decline|declining) (?:to (?:process|comply with|answer|deal with) )?(?:your|this|the) (?:foi |eir )?request"
+        r"|not obliged to comply|neither confirm nor deny|\bvexatious\b|manifestly unreasonable"
+        r"|(?:exceed|exceeds|exceeded|in excess of) the (?:appropriate |cost |costs )?limit|more than the (?:appropriate |cost )?limit"
+        r"|exceed (?:the )?(?:cost|costs) of compliance"
+        r"|(?:this|the) (?:letter|e-?mail|response) (?:acts|serves) as (?:a |our )?refusal notice",
     ),
     "refused": (
         r"\brefus(?:e|ed|ing)\b|refusal notice|withh[eo]ld[^.]{0,40}in full|withheld in full|(?:is|are) exempt|exempt (?:from disclosure|under)"
         r"|withheld under|withholding [^.]{0,40}under"
-        r"|not obliged to comply|neither confirm nor deny|\bvexatious\b|manifestly unreasonable|exceed(?:s|ed)? the (?:appropriate|cost) limit"
-        r"|(?:unable|not able) to (?:provide|disclose|release)|reasonably accessible|(?:not|never) (?:been )?(?:considered|treated) [^.]{0,30}under the provisions"
+        r"|(?:unable|not able) to (?:disclose|release)|(?:not|never) (?:been )?(?:considered|treated) [^.]{0,30}under the provisions"
         r"|(?:not|no way am i|never) (?:going to )?(?:answer|answering) (?:that|this|your)",
     ),
     "not_held": (
-        r"(?:do|does|did) not hold|(?:is|was|are) not held|no (?:recorded )?information (?:is |was )?held|(?:hold|holds) no (?:recorded )?information"
-        r"|do not have (?:it|this|the|any)|does not (?:electronically )?(?:collate|record|keep)|(?:unable|not able) to (?:locate|find) (?:the|any)"
-        r"|regulation 12 ?\(4\) ?\(a\)|there is no information held",
+        r"(?:do|does|did) not (?:hold|possess)|(?:don't|doesn't|didn't) (?:hold|possess|record|collect|keep)|(?:is|was|are|were) not held"
+        r"|no (?:recorded )?information (?:is |was )?held|(?:hold|holds) no (?:recorded )?information|there is no information held"
+        r"|(?:do|does) not have (?:it|this|that|the|any|a|such)|(?:do|does|did) not (?:electronically )?(?:collate|record|collect|keep|capture|retain)"
+        r" (?:this|that|the|any|such|information|data|details|records)|(?:unable|not able) to (?:locate|find) (?:the|any)"
+        r"|regulation 12 ?\(4\) ?\(a\)|(?:section|s\.?) ?1 ?\(1\) ?\(a\)[^.]{0,40}not"
+        r"|there (?:is|are|were|was) no (?:\w+ ){0,2}(?:records?|information|documents?|data|reports?|minutes|correspondence)"
+        r"|no (?:\w+ ){0,3}(?:has|have|was|were) (?:been )?(?:made|carried out|produced|undertaken|created|recorded|held|kept|commissioned)"
+        r"|(?:is|are) (?:not )?held by (?!(?:the |sheffield )?(?:council|us|this))|(?:not|isn't) (?:information|something|data) (?:that )?(?:we|the council) (?:hold|record|collect|keep)",
     ),
 }
 REVIEW_PHRASES: dict[str, str] = {

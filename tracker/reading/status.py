@@ -60,6 +60,8 @@ def infer_status(thread: Thread) -> str:
         bounced = False
         if kind == "response" and message.outcome in RESPONSE_OUTCOME_STATE:
             status = RESPONSE_OUTCOME_STATE[message.outcome]
+        elif kind == "response" and message.outcome is None:
+            status = "waiting_classification"  # answered, in an attachment we cannot read
         elif kind == "internal_review_response":
             if message.outcome in REVIEW_OUTCOME_STATE and message.outcome != "upheld":
                 status = REVIEW_OUTCOME_STATE[message.outcome]
