@@ -688,6 +688,36 @@ def _final_answer_from_site_label(thread: Thread) -> None:
         last.outcome = label
 
 
+_TAKEN_AS = (
+    ("internal_review_request", re.compile(
+        r"(?:your|the) (?:recent |further )?(?:request for (?:an? )?(?:internal )?review|(?:internal )?review request"
+        r"|request (?:that|for) (?:we|the council) (?:review|reconsider)|complaint about (?:the|our) (?:handling|response))", re.I)),
+    ("clarification", re.compile(
+        r"thank you for (?:your|the) (?:recent )?clarification|(?:following|further to|in light of) your clarification"
+        r"|you (?:have )?clarified|the clarification (?:you|that you) (?:sent|provided|gave)", re.I)),
+)
+
+
+def _as_the_authority_read_it(reading: str, earlier: list[Message], previous: list[str]) -> None:
+    """The authority's reply tells what the requester's last letter was: "thank you for your
+    request for an internal review" makes a chaser a review request, "thank you for your
+    clarification" makes it a clarification. Only a follow-up since the last reply changes."""
+    head = reading[:800]
+    for kind, said in _TAKEN_AS:
+        match = said.search(head)
+        if not match:
+            continue
+        for index in range(len(previous) - 1, -1, -1):
+            if earlier[index].direction == INCOMING and previous[index] != "auto_reply":
+                return
+            if earlier[index].direction == OUTGOING:
+                if previous[index] == "follow_up":
+                    previous[index] = earlier[index].kind = kind
+                    earlier[index].reasons = [f'the authority\'s reply calls it so: "{match.group(0)}"'] + earlier[index].reasons[:_MAX_REASONS - 1]
+                return
+        return
+
+
 def classify_thread(thread: Thread) -> None:
     """Classify every message of a thread in order, each in the light of what came before."""
     messages = thread.messages
@@ -710,7 +740,11 @@ def classify_thread(thread: Thread) -> None:
             subject=message.subject,
             earlier_outgoing=earlier_outgoing,
         )
-        reading = classify_message(message, context)
+        reading = reading_text(message.body_text or "")
+        if message.direction == INCOMING:
+            _as_the_authority_read_it(reading, messages[:len(previous)], previous)
+            context.previous_kinds = list(previous)
+        classify_message(message, context, reading)
         previous.append(message.kind or "other")
         if message.direction == OUTGOING:
             earlier_outgoing.append(reading)

@@ -348,7 +348,9 @@ _OOO_TEXT = re.compile(
     r"\b(?:i am|i'm|i will be|i shall be|i'll be|i have been) (?:currently |now )?"
     r"(?:out of (?:the|my) office|on (?:annual |maternity |paternity |sick |study )?leave|away from (?:the|my) (?:office|desk))"
     r"|\bis (?:currently )?out of (?:the|the|his|her|their) office"
-    r"|\bthis is an? (?:automatic|automated) (?:reply|response)\b|^\s*automatic reply\b",
+    r"|\bthis is an? (?:automatic|automated) (?:reply|response)\b|^\s*automatic reply\b"
+    r"|\b(?:this|our|the) (?:inbox|mailbox) (?:is not|isn't|will not be|won't be) (?:being )?(?:monitored|checked|staffed)"
+    r"|\b(?:will be|are being) picked up (?:when|on|after)|\buntil (?:our|my) return\b",
     re.M,
 )
 _DAEMON = re.compile(r"mailer-daemon|postmaster|mail delivery (?:system|subsystem)", re.I)
@@ -379,6 +381,6 @@ def is_auto_reply(headers: dict[str, str] | None, text: str) -> str | None:
     head = (text or "")[:1500].lower()
     if _DSN_TEXT.search(head):
         return BOUNCE
-    if any(word in head for word in ("office", "leave", "away from", "automat")) and _OOO_TEXT.search(head):
+    if any(word in head for word in ("office", "leave", "away from", "automat", "box", "picked up", "return")) and _OOO_TEXT.search(head):
         return "out-of-office wording"
     return None

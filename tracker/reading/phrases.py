@@ -51,7 +51,7 @@ INCOMING_PHRASES: list[Phrases] = [
     ("acknowledgement", 0.75, r"thank you for (?:your|contacting)"),
     ("auto_reply", 4.0, r"^(?:automatic reply|auto(?:matic)?[- ]?reply|out of (?:the )?office)\b"),
     (
-        "clarification_request", 4.0,
+        "clarification_request", 5.0,
         r"(?:please|could you|can you|would you|will you)(?: please)? clarify|ask(?:ing)? (?:you )?(?:to|for) clarif|clarify your request"
         r"|(?:need|require|seek|request)(?:s|ing)? (?:some )?(?:further )?clarification|clarification (?:of|on|regarding|about) your request"
         r"|before (?:we|i) can (?:\w+ ){0,2}?(?:progress|proceed|process|deal with|start|respond)|(?:would like|need|want) to clarify|to help us (?:locate|identify|find)"
@@ -66,6 +66,8 @@ INCOMING_PHRASES: list[Phrases] = [
         r"section 1 ?\(3\)|not obliged to (?:deal with|comply with|process) (?:the|your|this) request until"
         r"|without this (?:extra |further |additional )?information|once (?:we|i) (?:hear from you|have your (?:reply|clarification)|receive your (?:reply|clarification))",
         r"(?:20 working day|time limit|clock|period)[^.]{0,60}(?:stop|paused|restart|begin again|start again|not start)",
+        r"(?:20 working days?|time limit|clock|period)[^.]{0,80}(?:after|once|when|until) (?:we|you) (?:receive|have received|provide)[^.]{0,30}clarification"
+        r"|(?:provide|send) (?:your|the|this|us with|us your) clarification|clarification is not received|do not include any time spent clarifying",
     ),
     (
         "fees_notice", 4.0,
