@@ -305,7 +305,6 @@ _ATTACHMENT_HINTS: list[tuple[re.Pattern[str], str, str | None, float]] = [
     (re.compile(r"response|reply|answer|outcome|decision|letter|foi|eir", re.I), "response", None, 2.5),
 ]
 _FEE_ATTACHMENT = re.compile(r"fee|invoice", re.I)
-_SPREADSHEET = re.compile(r"\.(?:xlsx?|csv|ods)$", re.I)
 _FIGURE = re.compile(r"(?<![\w/.£-])£?\s?\d[\d,]*(?:\.\d+)?(?!\.?\d|[\w/-])")
 _LINK_MARK = re.compile(r"\[\d+\]")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -506,18 +505,14 @@ def _said_not_done(sentence: str, skip: re.Pattern[str] | None) -> bool:
 
 
 def _attachment_signal(name: str) -> tuple[str | None, float]:
-    """What an attached file's name says of the answer: a spreadsheet or a named document is
-    information given; "Response.pdf" says nothing."""
+    """What an attached file's name says of the answer: a document named for its contents is
+    information given; "Response.pdf" or "EIR 995606.xlsx" says nothing."""
     if not _MEANINGFUL_ATTACHMENT.search(name):
         return None, 0.0
     for pattern, _, signal, weight in _ATTACHMENT_HINTS:
         if pattern.search(name):
-            if signal:
-                return signal, weight / 2
-            break
-    else:
-        return "released", 0.5
-    return ("released", 1.0) if _SPREADSHEET.search(name) else (None, 0.0)
+            return (signal, weight / 2) if signal else (None, 0.0)
+    return "released", 0.5
 
 
 def _gives_figures(sentence: str) -> bool:

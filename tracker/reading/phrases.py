@@ -154,7 +154,8 @@ INCOMING_PHRASES: list[Phrases] = [
         r"|review (?:response|outcome|decision)\b",
         r"(?:uphold|upheld) (?:the|my|our|its) (?:original|initial)|partially uphold|confirm the original decision",
         r"(?:responding|response|reply|replying) to your (?:request for an? (?:internal )?review|(?:internal )?review request|complaint)"
-        r"|(?:i|we) (?:have )?(?:decided to )?(?:uphold|not uphold|partially uphold|partly uphold|accept) (?:your|the) (?:complaint|appeal)",
+        r"|(?:i|we) (?:have )?(?:decided to )?(?:uphold|not uphold|partially uphold|partly uphold|accept) (?:your|the) (?:complaint|appeal)"
+        r"|not upholding (?:your|the) (?:complaint|appeal)|(?:are|am) not changing (?:our|my|the) (?:original )?(?:response|decision)",
     ),
     (
         "internal_review_response", 2.5,
@@ -264,9 +265,11 @@ REVIEW_PHRASES: dict[str, str] = {
         r"uphold (?:the|my|our|its) (?:original )?(?:decision|response|refusal|position)|(?:decision|response|refusal|position)[^.]{0,60}(?:is|was|has been) upheld"
         r"|(?:correctly|properly|rightly|appropriately) (?:applied|withheld|refused|engaged|relied)|(?:satisfied|content) that|agree with the original"
         r"|maintain (?:the|our) (?:original )?(?:decision|position)|confirm (?:the|our) (?:original )?decision|not upheld|remains? withheld|without modification"
+        r"|not upholding (?:your|the) (?:complaint|appeal)|do not uphold (?:your|the) (?:complaint|appeal)"
+        r"|not changing (?:our|my|the) (?:original )?(?:response|decision)"
     ),
     "overturned": (
-        r"overturn|should (?:have been|now be|be) (?:disclosed|released|provided)|(?:was|is) (?:not correct|incorrect|wrong)|\bwrongly\b|was wrong"
+        r"(?:we|i) (?:have )?(?:uphold|upheld) your (?:complaint|appeal)|overturn|should (?:have been|now be|be) (?:disclosed|released|provided)|(?:was|is) (?:not correct|incorrect|wrong)|\bwrongly\b|was wrong"
         r"|(?:was|is) not engaged|(?:does|did) not apply|complaint (?:is|has been) (?:therefore )?upheld|substitute (?:a )?different decision|\breverse"
         r"|(?:decided|now able|are now able) to (?:release|disclose|provide)|previously withheld|no longer consider"
     ),
