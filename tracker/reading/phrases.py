@@ -236,13 +236,15 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
         r"|not obliged to comply|neither confirm nor deny|\bvexatious\b|manifestly unreasonable"
         r"|(?:exceed|exceeds|exceeded|in excess of) the (?:appropriate |cost |costs )?limit|more than the (?:appropriate |cost )?limit"
         r"|exceed (?:the )?(?:cost|costs) of compliance"
+        r"|impossible to (?:answer|comply|provide)|(?:cannot|can't|unable to) (?:answer|comply with) (?:this|your|the) request"
         r"|(?:this|the) (?:letter|e-?mail|response) (?:acts|serves) as (?:a |our )?refusal notice",
     ),
     "refused": (
         r"\brefus(?:e|ed|ing)\b|refusal notice|withh[eo]ld[^.]{0,40}in full|withheld in full|(?:is|are) exempt|exempt (?:from disclosure|under)"
         r"|withheld under|withholding [^.]{0,40}under"
         r"|(?:unable|not able) to (?:disclose|release)|(?:not|never) (?:been )?(?:considered|treated) [^.]{0,30}under the provisions"
-        r"|(?:not|no way am i|never) (?:going to )?(?:answer|answering) (?:that|this|your)",
+        r"|(?:not|no way am i|never) (?:going to )?(?:answer|answering) (?:that|this|your)"
+        r"|(?:take|takes|taking|require|requires) (?:us )?(?:more than|over|in excess of|at least) (?:the )?\d+ hours",
     ),
     "not_held": (
         r"(?:do|does|did) not (?:hold|possess)|(?:don't|doesn't|didn't) (?:hold|possess|record|collect|keep)|(?:is|was|are|were) not held"
@@ -251,7 +253,9 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
         r" (?:this|that|the|any|such|information|data|details|records)|(?:unable|not able) to (?:locate|find) (?:the|any)"
         r"|regulation 12 ?\(4\) ?\(a\)|(?:section|s\.?) ?1 ?\(1\) ?\(a\)[^.]{0,40}not"
         r"|there (?:is|are|were|was) no (?:\w+ ){0,2}(?:records?|information|documents?|data|reports?|minutes|correspondence)"
-        r"|no (?:\w+ ){0,3}(?:has|have|was|were) (?:been )?(?:made|carried out|produced|undertaken|created|recorded|held|kept|commissioned)"
+        r"|no (?:\w+ ){0,3}(?:has|have|was|were) (?:been )?(?:made|carried out|produced|undertaken|created|recorded|held|kept|commissioned|retained)"
+        r"|(?:has|have|had|was|were) not (?:been )?(?:recorded|retained|kept)|(?:wasn't|weren't|hasn't been) (?:recorded|retained|kept)"
+        r"|(?:were|was|have been|has been) (?:\w+ ){0,3}(?:disposed of|destroyed|deleted)\b"
         r"|(?:is|are) (?:not )?held by (?!(?:the |sheffield )?(?:council|us|this))|(?:not|isn't) (?:information|something|data) (?:that )?(?:we|the council) (?:hold|record|collect|keep)",
     ),
 }
