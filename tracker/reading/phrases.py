@@ -49,6 +49,7 @@ INCOMING_PHRASES: list[Phrases] = [
         r"within (?:20|twenty) working days,? (?:by|on or before) \d",
     ),
     ("acknowledgement", 0.75, r"thank you for (?:your|contacting)"),
+    ("delay_notice", 1.5, r"thank you for your (?:patience|understanding)"),
     ("auto_reply", 4.0, r"^(?:automatic reply|auto(?:matic)?[- ]?reply|out of (?:the )?office)\b"),
     (
         "clarification_request", 5.0,
@@ -99,19 +100,23 @@ INCOMING_PHRASES: list[Phrases] = [
     (
         "delay_notice", 3.0,
         r"apologi[sz]e (?:for|about) (?:the|this|any) delay|(?:sorry|apologies) (?:for|about) (?:the |this )?delay"
-        r"|apologies for (?:the )?(?:late|delay)|(?:i am|i'm|we are|we're) sorry (?:that )?(?:you have not|we have not|we haven't|you haven't|for not)"
+        r"|(?:apologies|apologise|apologize|sorry) for (?:the |our |this |any )?(?:late|delay)|(?:i am|i'm|we are|we're) sorry (?:that )?(?:you have not|we have not|we haven't|you haven't|for not)"
         r"|accept (?:our|my) apologies",
         r"(?:unable|not (?:been )?able) to (?:respond|reply|complete|provide a response|send a response)[^.]{0,60}(?:within|by) (?:the )?"
         r"(?:20|twenty|statutory|deadline|time)",
     ),
     (
         "delay_notice", 2.5,
-        r"(?:still|currently) (?:working on|processing|considering|gathering|collating) (?:your|the|this)",
+        r"(?:still|currently|actively) (?:working on|processing|considering|gathering|collating) (?:your|the|this)",
+        r"(?:aim|aiming|hope|hoping|expect|expecting|plan|planning) to (?:complete|get it to you|send|provide|respond|reply|finish|let you have)"
+        r"[^.]{0,60}(?:on|by) (?:\d|monday|tuesday|wednesday|thursday|friday|the end)"
+        r"|(?:grant|give|allow) us (?:another|a further|an extra|more|some more) (?:\d+ |twenty-four )?(?:hours|days|time|week)"
+        r"|(?:we'll|we will|will) be (?:responding|replying|in touch)[^.]{0,40}(?:as soon as|this (?:afternoon|morning|week)|shortly|today|tomorrow)",
         r"(?:hope|expect|aim|endeavour) to (?:send|provide|respond|reply|let you have)[^.]{0,60}(?:shortly|as soon as|in the (?:next|coming)|soon\b|within the next)"
         r"|will (?:come back|get back|revert) to you (?:as soon|shortly|when)"
         r"|will (?:send|provide|respond|reply)[^.]{0,40}as soon as (?:we can|possible|we are able)",
         r"taking longer than (?:expected|anticipated|planned|we hoped)|waiting for (?:information|input|a response|a reply) from",
-        r"(?:missing|missed|not meeting|not met|failing to meet|failed to meet|not meet) (?:the|our) (?:\w+ )?deadline|(?:a |with a )?further update (?:on|by|within|in)",
+        r"(?:missing|missed|not meeting|not met|failing to meet|failed to meet|not meet) (?:the|our|today's|this) (?:[\w']+ )?deadline|(?:a |with a )?further update (?:on|by|within|in)",
     ),
     (
         "response", 4.0,
