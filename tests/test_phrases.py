@@ -21,7 +21,7 @@ def test_every_phrase_names_a_known_kind_and_outcome() -> None:
     assert {kind for kind, *_ in phrases.INCOMING_PHRASES} <= set(INCOMING_KINDS)
     assert {kind for kind, *_ in phrases.OUTGOING_PHRASES} <= set(OUTGOING_KINDS)
     assert set(phrases.REVIEW_PHRASES) == set(REVIEW_OUTCOMES)
-    assert set(phrases.OUTCOME_PHRASES) == {"released", "partial", "refused", "not_held"}
+    assert set(phrases.OUTCOME_PHRASES) == {"released", "pointer", "partial", "refused_whole", "withheld", "none_held"}
     for _, weight, *patterns in phrases.INCOMING_PHRASES + phrases.OUTGOING_PHRASES:
         assert weight > 0 and patterns
 

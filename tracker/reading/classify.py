@@ -297,9 +297,9 @@ _QUOTED = re.compile(r"\"[^\"]{60,3000}\"|\u201c[^\u201d]{60,3000}\u201d")
 _WORDS = re.compile(r"[a-z0-9']+")
 _MEANINGFUL_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|csv|odt|ods|rtf|txt|zip|msg)$", re.I)
 _ATTACHMENT_HINTS: list[tuple[re.Pattern[str], str, str | None, float]] = [
-    (re.compile(r"not[ _-]?held", re.I), "response", "not_held", 4.0),
+    (re.compile(r"not[ _-]?held", re.I), "response", "none_held", 4.0),
     (re.compile(r"some[ _-]?exempt|partial|redact", re.I), "response", "partial", 4.0),
-    (re.compile(r"exempt|refus|withheld|vexatious", re.I), "response", "refused", 3.5),
+    (re.compile(r"exempt|refus|withheld|vexatious", re.I), "response", "withheld", 3.5),
     (re.compile(r"all[ _-]?information|for[ _-]?release|disclos|release", re.I), "response", "released", 3.0),
     (re.compile(r"internal[ _-]?review|\bIR\b", re.I), "internal_review_response", None, 3.0),
     (re.compile(r"response|reply|answer|outcome|decision|letter|foi|eir", re.I), "response", None, 2.5),
@@ -524,14 +524,14 @@ def _gives_figures(sentence: str) -> bool:
 
 
 def _sentence_signals(sentence: str) -> set[str]:
-    """What one sentence of an answer says: released, partial, refused_all, refused, not_held,
-    pointer (the information is published elsewhere). A refusal because nothing is held is not
+    """What one sentence of an answer says: released, partial, refused_whole (the request),
+    withheld, none_held, pointer (the information is published elsewhere), figures. A refusal because nothing is held is not
     held; an exemption for what is reasonably accessible (s.21) points to the information."""
     found = {signal for signal, patterns in _OUTCOME_FEATURES.items() if any(p.search(sentence) for p in patterns)}
-    if "not_held" in found:
-        found -= {"refused", "refused_all"}
-    if ("refused" in found or "pointer" in found) and _ACCESSIBLE.search(sentence):
-        found = (found - {"refused", "refused_all"}) | {"released"}
+    if "none_held" in found:
+        found -= {"withheld", "refused_whole"}
+    if ("withheld" in found or "pointer" in found) and _ACCESSIBLE.search(sentence):
+        found = (found - {"withheld", "refused_whole"}) | {"released"}
     if _ADVICE.search(sentence):
         found -= {"released", "pointer"}
     if not found and " " in sentence and _gives_figures(sentence):
@@ -545,28 +545,28 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     successful; some withheld or not held: partially successful; none held: not held; all
     withheld or the whole request refused: refused). An answer whose words say nothing (a
     covering note for an attachment) has no outcome (None), at low confidence."""
-    found = dict.fromkeys(("released", "pointer", "figures", "partial", "refused_all", "refused", "not_held"), 0.0)
+    found = dict.fromkeys(("released", "pointer", "figures", "partial", "refused_whole", "withheld", "none_held"), 0.0)
     why: list[str] = []
     for sentence in _outcome_text(text).split(". "):
         for signal in _sentence_signals(sentence):
             found[signal] += 1.0
             if len(why) < 8:
                 words = sentence if len(sentence) <= 60 else sentence[:57] + "..."
-                why.append(f'{signal.replace("_all", " (the whole request)")}: "{words}"')
+                why.append(f'{signal.replace("_whole", " (the whole request)")}: "{words}"')
     for name in context.attachments:
         signal, weight = _attachment_signal(name)
         if signal:
             found[signal] += weight
             why.append(f'{signal}: attachment "{name}"')
     given = found["released"] + 0.5 * found["figures"] + 0.25 * found["pointer"]
-    partial, not_held = found["partial"], found["not_held"]
-    refused = found["refused"] + found["refused_all"]
+    partial, not_held = found["partial"], found["none_held"]
+    refused = found["withheld"] + found["refused_whole"]
     if partial:
-        return "partially_successful", why, 0.9
-    if found["refused_all"] and given < 1.0:
-        return "refused", why, 0.9 if not given else 0.7
+        return "partially_successful", why, 0.95
+    if found["refused_whole"] and given < 1.0:
+        return "refused", why, 0.95 if not given else 0.7
     if (refused or not_held) and given >= 0.5:
-        return "partially_successful", why, 0.8
+        return "partially_successful", why, 0.95 if given >= 1.0 else 0.75
     if refused and not_held:
         return ("refused" if refused >= not_held else "not_held"), why, 0.7
     if refused:

@@ -227,11 +227,15 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 1.0
 
 
+#: The label of an answer (and of a thread ending in one) whose outcome is only in an attachment.
+UNREAD = "unknown"
+
+
 def _same_status(label: str, ours: str) -> bool:
     """The site's overdue variants are waiting_response with a calendar on top; a thread whose
     last answer is only in an attachment (labelled ``unknown``) is answered, outcome unknown:
     Alaveteli's ``waiting_classification``."""
-    if label == "unknown":
+    if label == UNREAD:
         return ours == "waiting_classification"
     if label in AWAITING_RESPONSE_STATES:
         return ours in AWAITING_RESPONSE_STATES
@@ -291,8 +295,9 @@ def _expected_of(spec: dict) -> dict:
     """A labelled message's scored labels: an outcome labelled ``unknown`` is left out."""
     expected = {"kind": spec["kind"], "exemptions": list(spec.get("exemptions", [])),
                 "references": list(spec.get("references", []))}
-    if spec.get("outcome") and spec["outcome"] != "unknown":
-        expected["outcome"] = spec["outcome"]
+    labelled = spec.get("outcome")
+    if labelled and labelled != UNREAD:
+        expected["outcome"] = labelled
     return expected
 
 

@@ -7,8 +7,9 @@ alternative at the top level must start at a word.
 
 - ``INCOMING_PHRASES`` and ``OUTGOING_PHRASES``: entries of a kind, a weight and the patterns
   that add that weight to the kind (once each, the phrase found given as a reason).
-- ``OUTCOME_PHRASES``: for a response, the patterns that signal information released, released
-  in part, refused or not held.
+- ``OUTCOME_PHRASES``: for a response, what one sentence can say: information released, a
+  pointer to where it is published, released in part, the whole request refused, something
+  withheld, or nothing held (``tracker.reading.classify`` combines the sentences' signals).
 - ``REVIEW_PHRASES``: for an internal review response, the pattern of each review outcome.
 """
 
@@ -235,7 +236,7 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
         r"|(?:withheld|withhold|withholding|removed) (?:the )?(?:names|personal|screen ?shots|contact details|costings)|except for|(?:removed|redacted) under",
     ),
     # Applied to the whole request: nothing is given.
-    "refused_all": (
+    "refused_whole": (
         r"(?:the|all the|all of the) information (?:that )?you (?:have )?(?:requested|asked for|are seeking|seek) is (?:being )?(?:exempt|withheld|refused)"
         r"|(?:refus(?:e|ing)|decline|declining) (?:to (?:process|comply with|answer|deal with) )?(?:your|this|the) (?:foi |eir )?request"
         r"|not obliged to comply|neither confirm nor deny|\bvexatious\b|manifestly unreasonable"
@@ -244,14 +245,14 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
         r"|impossible to (?:answer|comply|provide)|(?:cannot|can't|unable to) (?:answer|comply with) (?:this|your|the) request"
         r"|(?:this|the) (?:letter|e-?mail|response) (?:acts|serves) as (?:a |our )?refusal notice",
     ),
-    "refused": (
+    "withheld": (
         r"\brefus(?:e|ed|ing)\b|refusal notice|withh[eo]ld[^.]{0,40}in full|withheld in full|(?:is|are) exempt|exempt (?:from disclosure|under)"
         r"|withheld under|withholding [^.]{0,40}under"
         r"|(?:unable|not able) to (?:disclose|release)|(?:not|never) (?:been )?(?:considered|treated) [^.]{0,30}under the provisions"
         r"|(?:not|no way am i|never) (?:going to )?(?:answer|answering) (?:that|this|your)"
         r"|(?:take|takes|taking|require|requires) (?:us )?(?:more than|over|in excess of|at least) (?:the )?\d+ hours",
     ),
-    "not_held": (
+    "none_held": (
         r"(?:do|does|did) not (?:hold|possess)|(?:don't|doesn't|didn't) (?:hold|possess|record|collect|keep)|(?:is|was|are|were) not held"
         r"|no (?:recorded )?information (?:is |was )?held|(?:hold|holds) no (?:recorded )?information|there is no information held"
         r"|(?:do|does) not have (?:it|this|that|the|any|a|such)|(?:do|does|did) not (?:electronically )?(?:collate|record|collect|keep|capture|retain)"
