@@ -31,6 +31,7 @@ def benches(quick: bool) -> list[tuple[str, list[str]]]:
         ("parse", ["-m", "bench.bench_parse"]),
         ("memory", ["-m", "bench.bench_memory"]),
         ("classify", ["-m", "bench.bench_classify", "--repeat", "10" if quick else "30"]),
+        ("classify_share", ["-m", "bench.bench_classify_share", "--rounds", "5" if quick else "15"]),
         ("ingest", ["-m", "bench.bench_ingest", "--threads", "2000" if quick else "5000"]),
         ("late", ["bench/bench_late.py", "--sizes", *sizes]),
         *[("publish", ["-m", "bench.bench_publish", "--requests", size]) for size in sizes],
@@ -72,6 +73,12 @@ def summary() -> list[list[object]]:
         rows.append(["classification cost / page parse", f"{classify['ratio_all_pages']:.3f} (max {classify['ratio_max']:.3f})",
                      "<= 0.25", classify["ratio_all_pages"] <= 0.25])
         rows.append(["classify + extract one message", f"{classify['median_message_us']} us", "", ""])
+    if share := load("bench_classify_share"):
+        for corpus, report in share["corpora"].items():
+            longest = report["longest"]
+            rows.append([f"classification / page parse, longest {corpus} thread ({longest['messages']} messages)",
+                         f"{longest['share']:.3f} (median thread {report['median_share']:.3f})", "<= 0.25",
+                         report["longest_meets_target"]])
     if ingest := load("bench_ingest"):
         rows.append(["ingest vs bare executemany", f"{ingest['ratio']}x (one transaction a thread: "
                      f"{ingest['ratio_one_transaction_per_thread']}x)", "<= 2.5x", ingest["ratio"] <= 2.5])

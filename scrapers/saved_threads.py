@@ -6,7 +6,7 @@ message_id, type, content: [text]}]}``): the correspondence text of each message
 shows it, taken line by line with every blank line stripped, an incoming message opening with
 the page's attachment list ("1 Attachment", the file name, its size, "Download", "View as
 HTML"). The real-thread part of the gold set is kept in it; ``read_saved_thread`` turns one file
-into a :class:`Thread` whose messages carry their attachments by name.
+into a :class:`Thread` whose messages carry their attachments by name and printed size.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 
+from scrapers.alaveteli.values import parse_size
 from tracker.model import INCOMING, OUTGOING, Attachment, Message, Site, Thread
 from tracker.model.taxonomy import STATE_LABELS
 
@@ -25,24 +26,26 @@ _ACTIONS = ("Download", "View as HTML")
 _STATE_OF_LABEL = {label.lower(): state for state, label in STATE_LABELS.items()}
 
 
-def split_attachment_list(text: str) -> tuple[list[str], str]:
+def split_attachment_list(text: str) -> tuple[list[tuple[str, str | None]], str]:
     """``"1 Attachment\\nFOI 1 Response.pdf\\n95K\\nDownload\\nView as HTML\\nDear ..."`` ->
-    ``(["FOI 1 Response.pdf"], "Dear ...")``; text without such a list comes back whole."""
+    ``([("FOI 1 Response.pdf", "95K")], "Dear ...")`` (the size as printed, None if there is
+    none); text without such a list comes back whole."""
     lines = text.split("\n")
     count = _COUNT.match(lines[0].strip()) if lines else None
     if not count:
         return [], text
-    names: list[str] = []
+    listed: list[tuple[str, str | None]] = []
     i = 1
-    while len(names) < int(count.group(1)) and i < len(lines):
-        name = lines[i].strip()
+    while len(listed) < int(count.group(1)) and i < len(lines):
+        name, size = lines[i].strip(), None
         i += 1
         if i < len(lines) and _SIZE.match(lines[i].strip()):
+            size = lines[i].strip()
             i += 1
         while i < len(lines) and lines[i].strip() in _ACTIONS:
             i += 1
-        names.append(name)
-    return names, "\n".join(lines[i:])
+        listed.append((name, size))
+    return listed, "\n".join(lines[i:])
 
 
 def read_saved_thread(content: bytes | str, base_url: str = "https://www.whatdotheyknow.com") -> Thread:
@@ -59,9 +62,10 @@ def read_saved_thread(content: bytes | str, base_url: str = "https://www.whatdot
     for event in record.get("events", []):
         direction = INCOMING if event.get("type") == INCOMING else OUTGOING
         message_id = f"{direction}-{event['message_id']}"
-        names, body = split_attachment_list("\n".join(event.get("content") or []))
+        listed, body = split_attachment_list("\n".join(event.get("content") or []))
         thread.messages.append(Message(
             id=message_id, direction=direction, sent_at=event.get("created_at"), body_text=body,
-            attachments=[Attachment(f"{message_id}/{number}", message_id, name) for number, name in enumerate(names, 1)],
+            attachments=[Attachment(f"{message_id}/{number}", message_id, name, size=parse_size(size or ""))
+                         for number, (name, size) in enumerate(listed, 1)],
         ))
     return thread

@@ -252,6 +252,8 @@ def _status_sentence(thread: Thread, today: date) -> str:
                          f"details</a>?",
         "user_withdrawn": "This request has been <strong>withdrawn</strong> by the person who made it. There may "
                           "be an explanation in the correspondence below.",
+        "attention_requested": "This request has been <strong>reported</strong> as needing administrator attention "
+                               "(perhaps because it is vexatious, or a request for personal information)",
     }
     return sentences.get(status, escape(STATE_LABELS.get(status, status)))
 
