@@ -94,15 +94,18 @@ def test_demo_evaluate_and_serve_from_an_unrelated_directory(installed: Installe
 
     evaluate = installed.tracker("evaluate")
     assert evaluate.returncode == 0, evaluate.stderr
-    first, second = evaluate.stdout.splitlines()[:2]
-    assert first.startswith("Gold set: 92 labelled messages (written 92); 15 threads (written 15)")
-    assert second.startswith("skipped 52 items (email_fixture 19, phrasings 18, real_page 10, seed 5)")
+    lines = evaluate.stdout.splitlines()
+    gold = lines.index("== gold: the gold set: 2019 pages, seed letters, published phrasings, e-mail fixtures, written letters")
+    assert lines[gold + 1].startswith("Gold set: 92 labelled messages (written 92); 15 threads (written 15)")
+    assert lines[gold + 2].startswith("skipped 52 items (email_fixture 19, phrasings 18, real_page 10, seed 5)")
+    assert "skipped 4 items (real_thread 4)" in evaluate.stdout  # the tuned labels files, without their threads
     assert "kind accuracy:" in evaluate.stdout
 
     with_fixtures = installed.tracker("evaluate", "--fixtures", str(ROOT / "tests" / "fixtures"), "--json")
     assert with_fixtures.returncode == 0, with_fixtures.stderr
     figures = json.loads(with_fixtures.stdout)
-    assert figures["messages"] == 181 and figures["skipped"] is None
+    assert figures["gold"]["messages"] == 181 and figures["gold"]["skipped"] is None
+    assert figures["real_held_out"]["messages"] == 85
 
     _serves_the_demo_database(installed)
 

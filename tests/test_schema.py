@@ -368,10 +368,14 @@ def test_serve_pages_work_on_the_migrated_database(old_db):
 
 
 def test_reparse_on_the_migrated_database(old_db):
-    messages = read_only(old_db, "select id, kind, outcome, body_text from messages order by id")
+    """Every message survives the reparse with its text and kind; outcomes are read again by
+    today's reader (which reads the demo's one published-and-withheld answer as partial)."""
+    messages = read_only(old_db, "select id, kind, body_text from messages order by id")
     result = run(old_db, "reparse")
     assert "reparsed 51 thread(s), 0 failed" in result.stderr
-    assert read_only(old_db, "select id, kind, outcome, body_text from messages order by id") == messages
+    assert read_only(old_db, "select id, kind, body_text from messages order by id") == messages
+    unread = read_only(old_db, "select count(*) from messages where kind = 'response' and outcome is null")
+    assert unread == [(0,)]
 
 
 def test_a_past_day_on_the_migrated_database_changes_no_flag(old_db):

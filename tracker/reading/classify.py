@@ -523,11 +523,11 @@ def _gives_figures(sentence: str) -> bool:
     return any(not _YEAR.fullmatch(number.strip("£ ,")) for number in _FIGURE.findall(plain))
 
 
-def _sentence_signals(sentence: str) -> set[str]:
+def _sentence_signals(sentence: str, features: dict[str, list[_Pattern]] = _OUTCOME_FEATURES) -> set[str]:
     """What one sentence of an answer says: released, partial, refused_whole (the request),
     withheld, none_held, pointer (the information is published elsewhere), figures. A refusal because nothing is held is not
     held; an exemption for what is reasonably accessible (s.21) points to the information."""
-    found = {signal for signal, patterns in _OUTCOME_FEATURES.items() if any(p.search(sentence) for p in patterns)}
+    found = {signal for signal, patterns in features.items() if any(p.search(sentence) for p in patterns)}
     if "none_held" in found:
         found -= {"withheld", "refused_whole"}
     if ("withheld" in found or "pointer" in found) and _ACCESSIBLE.search(sentence):
@@ -547,8 +547,11 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     covering note for an attachment) has no outcome (None), at low confidence."""
     found = dict.fromkeys(("released", "pointer", "figures", "partial", "refused_whole", "withheld", "none_held"), 0.0)
     why: list[str] = []
-    for sentence in _outcome_text(text).split(". "):
-        for signal in _sentence_signals(sentence):
+    stated = _outcome_text(text)
+    present = {signal: kept for signal, patterns in _OUTCOME_FEATURES.items()
+               if (kept := [pattern for pattern in patterns if pattern.search(stated)])}  # no sentence has the rest
+    for sentence in stated.split(". "):
+        for signal in _sentence_signals(sentence, present):
             found[signal] += 1.0
             if len(why) < 8:
                 words = sentence if len(sentence) <= 60 else sentence[:57] + "..."
@@ -565,7 +568,8 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
         return "partially_successful", why, 0.95
     if found["refused_whole"] and given < 1.0:
         return "refused", why, 0.95 if not given else 0.7
-    if (refused or not_held) and given >= 0.5:
+    published = given + 0.25 * found["pointer"]  # what is published answers beside what is withheld
+    if (refused and published >= 0.5) or (not_held and given >= 0.5):
         return "partially_successful", why, 0.95 if given >= 1.0 else 0.75
     if refused and not_held:
         return ("refused" if refused >= not_held else "not_held"), why, 0.7

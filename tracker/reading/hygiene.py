@@ -235,13 +235,11 @@ def _drop_disclaimer_paragraphs(lines: list[str]) -> list[str]:
     the sentences next to them that speak of the e-mail, its recipient or viruses."""
     text = "\n".join(lines)
     lower = text.lower()
-    if not any(word in lower for word in _DISCLAIMER_WORDS):
+    if not any(word in lower for word in _DISCLAIMER_WORDS) or not _DISCLAIMER.search(" ".join(lower.split())):
         return lines
     spans = sentence_spans(text)
     sentences = [" ".join(lower[start:end].split()) for start, end in spans]
     marked = [bool(_DISCLAIMER.search(sentence)) for sentence in sentences]
-    if not any(marked):
-        return lines
     changed = True
     while changed:  # a run of disclaimer sentences grows through its neighbours
         changed = False
@@ -250,17 +248,22 @@ def _drop_disclaimer_paragraphs(lines: list[str]) -> list[str]:
                 continue
             if (i > 0 and marked[i - 1]) or (i + 1 < len(marked) and marked[i + 1]):
                 marked[i] = changed = True
-    keep = bytearray(b"\x01") * len(text)
-    for (start, end), drop in zip(spans, marked):
-        if drop:
-            keep[start:end] = bytes(end - start)
+    dropped = [span for span, drop in zip(spans, marked) if drop]
     out: list[str] = []
     position = 0
     for line in lines:
-        kept = "".join(char for offset, char in enumerate(line, position) if keep[offset])
-        position += len(line) + 1
-        if kept.strip() or not line.strip():
-            out.append(kept if kept.strip() else "")
+        start, end = position, position + len(line)
+        position = end + 1
+        kept, cursor = [], start
+        for drop_start, drop_end in dropped:
+            if drop_end <= cursor or drop_start >= end:
+                continue
+            kept.append(text[cursor:max(cursor, drop_start)])
+            cursor = max(cursor, min(drop_end, end))
+        kept.append(text[cursor:end])
+        remains = "".join(kept)
+        if remains.strip() or not line.strip():
+            out.append(remains if remains.strip() else "")
     return out
 
 

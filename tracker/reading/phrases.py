@@ -227,7 +227,8 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
     "pointer": (
         r"(?:is|are|can be) (?:now )?(?:found|available|accessed|viewed|published) (?:via|at|on|from|in|by using|using) (?:the |our )?"
         r"(?:following )?(?:link|website|web ?page|page|url|open data)|(?:can be|is|are) found (?:here|at the link)"
-        r"|(?:published|available)[^.]{0,40} (?:on|at|via|from) (?:the |our )?(?:following )?(?:link|website|web ?page|page|url)",
+        r"|(?:published|available)[^.]{0,40} (?:on|at|via|from) (?:the |our )?(?:following )?(?:link|website|web ?page|page|url)"
+        r"|(?:we|the council|the department|the trust|the force|the university) (?:already )?publish(?:es)? (?:the|this|these|its|our|some)",
     ),
     "partial": (
         r"some (?:of (?:the|this) )?information[^.]{0,40}(?:withheld|withholding|redacted|exempt|removed|not to disclose)"
