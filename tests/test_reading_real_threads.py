@@ -42,7 +42,7 @@ def test_a_saved_thread_reads_into_messages_with_their_attachments() -> None:
 
 def test_the_attachment_list_is_split_from_the_body() -> None:
     names, body = split_attachment_list("2 Attachments\nA.pdf\n95K\nDownload\nView as HTML\nB.xlsx\n1.2M\nDownload\nDear X,\nHello")
-    assert names == ["A.pdf", "B.xlsx"] and body == "Dear X,\nHello"
+    assert names == [("A.pdf", "95K"), ("B.xlsx", "1.2M")] and body == "Dear X,\nHello"
     assert split_attachment_list("Dear X,\n1 Attachment") == ([], "Dear X,\n1 Attachment")
 
 
