@@ -256,14 +256,17 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
     "none_held": (
         r"(?:do|does|did) not (?:hold|possess)|(?:don't|doesn't|didn't) (?:hold|possess|record|collect|keep)|(?:is|was|are|were) not held"
         r"|no (?:recorded )?information (?:is |was )?held|(?:hold|holds) no (?:recorded )?information|there is no information held"
-        r"|(?:do|does) not have (?:it|this|that|the|any|a|such)|(?:do|does|did) not (?:electronically )?(?:collate|record|collect|keep|capture|retain)"
+        r"|(?:do|does) not have (?:this|that|the|any|such|a|an) (?:[\w-]+ ){0,2}(?:information|data|records?|details|figures|documents?"
+        r"|reports?|breakdown|list|figure|register|minutes|copy|copies)\b|(?:do|does) not have (?:it|this|that)\b(?! \w)"
+        r"|(?:do|does|did) not (?:electronically )?(?:collate|record|collect|keep|capture|retain)"
         r" (?:this|that|the|any|such|information|data|details|records)|(?:unable|not able) to (?:locate|find) (?:the|any)"
         r"|regulation 12 ?\(4\) ?\(a\)|(?:section|s\.?) ?1 ?\(1\) ?\(a\)[^.]{0,40}not"
         r"|there (?:is|are|were|was) no (?:\w+ ){0,2}(?:records?|information|documents?|data|reports?|minutes|correspondence)"
         r"|no (?:\w+ ){0,3}(?:has|have|was|were) (?:been )?(?:made|carried out|produced|undertaken|created|recorded|held|kept|commissioned|retained)"
         r"|(?:has|have|had|was|were) not (?:been )?(?:recorded|retained|kept)|(?:wasn't|weren't|hasn't been) (?:recorded|retained|kept)"
         r"|(?:were|was|have been|has been) (?:\w+ ){0,3}(?:disposed of|destroyed|deleted)\b"
-        r"|(?:is|are) (?:not )?held by (?!(?:the |sheffield )?(?:council|us|this))|(?:not|isn't) (?:information|something|data) (?:that )?(?:we|the council) (?:hold|record|collect|keep)",
+        r"|(?:is|are) (?:not )?held by (?!(?:the |this |our )?(?:[\w-]+ ){0,2}(?:council|us|authority|department|trust|force|university))"
+        r"|(?:would need to be|should be|can be|must be) (?:sought|requested|obtained|directed) (?:directly )?from|(?:not|isn't) (?:information|something|data) (?:that )?(?:we|the council) (?:hold|record|collect|keep)",
     ),
 }
 REVIEW_PHRASES: dict[str, str] = {
