@@ -590,7 +590,9 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     return "successful", why, 0.6
 
 
-def _review_outcome(text: str) -> tuple[str, list[str]]:
+def _review_outcome(text: str) -> tuple[str, list[str], float]:
+    """A review's outcome, why, and how sure: wording of both ways is a partial overturn; no
+    wording at all is taken as upholding, at low confidence."""
     hits: dict[str, str] = {}
     stated = _outcome_text(text, skip=_ICO_SENTENCE)
     for outcome, pattern in _REVIEW_FEATURES.items():
@@ -598,13 +600,16 @@ def _review_outcome(text: str) -> tuple[str, list[str]]:
         if match:
             hits[outcome] = _phrase(match)
     why = [f"{outcome}: {reason}" for outcome, reason in hits.items()]
-    if "partially_overturned" in hits or ("upheld" in hits and "overturned" in hits):
-        return "partially_overturned", why
+    if "partially_overturned" in hits:
+        return "partially_overturned", why, 0.85
+    if "upheld" in hits and "overturned" in hits:
+        return "partially_overturned", why, 0.6
     if "overturned" in hits:
-        return "overturned", why
+        return "overturned", why, 0.8
     if "upheld" not in hits:
         why.append("no review outcome wording: a review is taken as upholding")
-    return "upheld", why
+        return "upheld", why, 0.5
+    return "upheld", why, 0.85
 
 
 # ------------------------------------------------------------------------------ public API
@@ -650,7 +655,8 @@ def classify_message(message: Message, context: MessageContext | None = None, re
         message.confidence = min(message.confidence, sure)
         reasons += [f"outcome {message.outcome or 'unknown'}: {w}" for w in why]
     elif kind == "internal_review_response":
-        message.outcome, why = _review_outcome(text)
+        message.outcome, why, sure = _review_outcome(text)
+        message.confidence = min(message.confidence, sure)
         reasons += [f"outcome {message.outcome}: {w}" for w in why]
     message.reasons = reasons[:_MAX_REASONS]
 

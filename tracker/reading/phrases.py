@@ -244,7 +244,7 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
         r"|(?:exceed|exceeds|exceeded|in excess of) the (?:appropriate |cost |costs )?limit|more than the (?:appropriate |cost )?limit"
         r"|exceed (?:the )?(?:cost|costs) of compliance"
         r"|impossible to (?:answer|comply|provide)|(?:cannot|can't|unable to) (?:answer|comply with) (?:this|your|the) request"
-        r"|(?:this|the) (?:letter|e-?mail|response) (?:acts|serves) as (?:a |our )?refusal notice",
+        r"|(?:this|the) (?:letter|e-?mail|response) (?:acts as|serves as|represents|constitutes|is) (?:a |our |the )?(?:formal )?refusal notice",
     ),
     "withheld": (
         r"\brefus(?:e|ed|ing)\b|refusal notice|withh[eo]ld[^.]{0,40}in full|withheld in full|(?:is|are) exempt|exempt (?:from disclosure|under)"
