@@ -1,6 +1,6 @@
 """Compare two demo databases: the same requests, messages, readings and flags, apart from ids.
 
-    .venv/bin/python scripts/compare_demo.py OLD.db NEW.db [--allow-new-table NAME ...]
+    .venv/bin/python scripts/compare_demo.py OLD.db NEW.db [--allow-new-table NAME ...] [--allow-new-column TABLE.COLUMN ...]
 
 Both are made by ``foi-tracker demo --no-serve --today D`` with the same D, perhaps by different
 versions of foi-tracker; each is read with its private file (``OLD.private.db``) when it has one,
@@ -163,7 +163,16 @@ def _show(title: str, old: Counter, new: Counter, out: list[str]) -> None:
             out.append(f"  {sign} ... {len(rows) - SHOWN} more")
 
 
-def compare(old: Demo, new: Demo, allowed_new: set[str]) -> tuple[list[str], list[str]]:
+def _without(columns: list[str], rows: Counter, dropped: set[str]) -> tuple[list[str], Counter]:
+    """The rows with the ``dropped`` columns taken out."""
+    keep = [i for i, column in enumerate(columns) if column not in dropped]
+    projected: Counter = Counter()
+    for row, count in rows.items():
+        projected[tuple(row[i] for i in keep)] += count
+    return [columns[i] for i in keep], projected
+
+
+def compare(old: Demo, new: Demo, allowed_new: set[str], allowed_columns: set[str] = frozenset()) -> tuple[list[str], list[str]]:
     """(differences, notes): one line each."""
     differences: list[str] = []
     notes = [f"OLD {old.path}: site {old.site_id} ({old.base_url})", f"NEW {new.path}: site {new.site_id} ({new.base_url})"]
@@ -188,6 +197,10 @@ def compare(old: Demo, new: Demo, allowed_new: set[str]) -> tuple[list[str], lis
     for table in compared:
         columns, before = old.table_rows(table)
         new_columns, after = new.table_rows(table)
+        added = {c for c in new_columns if c not in columns and f"{table}.{c}" in allowed_columns}
+        if added:
+            new_columns, after = _without(new_columns, after, added)
+            notes.append(f"{table}: new column{'s' if len(added) > 1 else ''} {', '.join(sorted(added))} (allowed)")
         if columns != new_columns:
             differences.append(f"{table}: columns differ: {columns} / {new_columns}")
             continue
@@ -204,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", type=Path)
     parser.add_argument("--allow-new-table", action="append", default=[], metavar="NAME",
                         help="a table NEW may have that OLD lacks (e.g. a reference table added since)")
+    parser.add_argument("--allow-new-column", action="append", default=[], metavar="TABLE.COLUMN",
+                        help="a column NEW may have that OLD lacks (e.g. requests.status_why); compared without it")
     args = parser.parse_args(argv)
-    differences, notes = compare(Demo(args.old), Demo(args.new), set(args.allow_new_table))
+    differences, notes = compare(Demo(args.old), Demo(args.new), set(args.allow_new_table), set(args.allow_new_column))
     for line in notes:
         print(line)
     for line in differences:

@@ -120,7 +120,8 @@ def test_the_comparison_script_reads_a_database_before_and_after_the_private_fil
     open_db(migrated).close()
     assert not sqlite3.connect(migrated).execute("select count(*) from sqlite_master where name = 'fetches'").fetchone()[0]
     new_tables = ["_sqlite_migrations", "notifications", "states", "kinds", "outcomes", "late_checks", "poll_leases"]
-    arguments = [str(old), str(migrated), *(f"--allow-new-table={name}" for name in new_tables)]
+    arguments = [str(old), str(migrated), *(f"--allow-new-table={name}" for name in new_tables),
+                 "--allow-new-column=requests.status_why"]
     assert compare_demo.main(arguments) == 0, capsys.readouterr().out
     assert "no differences" in capsys.readouterr().out
     with sqlite3.connect(private_path(migrated)) as connection:

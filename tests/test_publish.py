@@ -9,6 +9,7 @@ so the tests hold either way.
 
 from __future__ import annotations
 
+from html import unescape
 import asyncio
 import copy
 import math
@@ -681,3 +682,13 @@ def test_deadline_line_verdicts():
     assert deadline_line(withdrawn, date(2026, 6, 1))["state"] == "closed"
     from_site = {"site_due_date": "2026-04-27", "status": "waiting_response"}
     assert deadline_line(from_site, date(2026, 4, 20))["due_source"] == "site"
+
+
+def test_thread_page_says_which_status_we_believe_and_why(ds, db, name):
+    rows = query(db, "select id, status, site_status, status_why from requests where status_why is not null order by id")
+    assert rows and all(row["status_why"] for row in rows)
+    differing = [row for row in rows if row["site_status"] and row["site_status"] != row["status"]]
+    for row in (differing[:1] or rows[:1]):
+        html = thread_page(ds, name, row["id"])
+        words = "We believe ours: " if row in differing else "Why: "
+        assert words + row["status_why"] in unescape(html)

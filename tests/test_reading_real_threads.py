@@ -12,7 +12,7 @@ from tracker.model import INCOMING, OUTGOING, Message, Site, Thread
 from tracker.reading.classify import classify_text, classify_thread
 from tracker.reading.evaluate import GOLD_DIR, evaluate_sets, load_gold, without_blank_lines
 from tracker.reading.hygiene import reading_text, sentence_spans
-from tracker.reading.status import infer_status
+from tracker.reading.status import explain_status, infer_status
 
 THREADS = Path(__file__).parent / "fixtures" / "sheffield" / "threads"
 LETTERS = GOLD_DIR / "letters"
@@ -204,3 +204,14 @@ def test_the_high_band_is_the_one_to_trust(reports) -> None:
         assert bands["high"]["messages"] >= bands["low"]["messages"]
         assert bands["high"]["kind_accuracy"] >= 0.98
         assert bands["high"]["kind_accuracy"] >= bands["low"]["kind_accuracy"]
+
+
+def test_our_status_says_which_message_decides_it() -> None:
+    thread = _saved("christmas_lights_expenditure_282")
+    classify_thread(thread)
+    status, why = explain_status(thread)
+    assert status == infer_status(thread) == "partially_successful"
+    assert why.startswith("the answer of 20") and "reads partially successful" in why
+    waiting = _saved("childrens_social_care_spending_191")
+    classify_thread(waiting)
+    assert explain_status(waiting)[1].startswith("the authority asked for clarification of 2024-")

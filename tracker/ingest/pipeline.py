@@ -22,7 +22,7 @@ from tracker.ingest.follow import is_followed_site
 from tracker.model import Thread, iso
 from tracker.reading.classify import classify_thread
 from tracker.model.times import london_today, utc_now
-from tracker.reading.status import infer_status
+from tracker.reading.status import explain_status
 from tracker.store import db as database
 from tracker.store.schema import PRIVATE_SCHEMA
 
@@ -157,5 +157,5 @@ def enrich(thread: Thread, today: date | None = None) -> Thread:
     Messages stay in the site's order (its event order), which is the order they are read in.
     """
     classify_thread(thread)
-    thread.status = infer_status(thread)
+    thread.status, thread.status_why = explain_status(thread)
     return deadlines.apply(thread, today or london_today(), site_regime=thread.site.regime or deadlines.DEFAULT_REGIME)

@@ -132,5 +132,6 @@ class Thread:
     # Filled by the tracker after parsing: our status (Alaveteli state names), the legal regime,
     # and the requests table's deadline columns (sent_at, due_date, ..., answered_on_time).
     status: str | None = None
+    status_why: str | None = None  # the message that decides our status, in one sentence
     regime: str | None = None
     deadlines: dict[str, object] = field(default_factory=dict)

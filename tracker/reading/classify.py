@@ -551,7 +551,8 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     present = {signal: kept for signal, patterns in _OUTCOME_FEATURES.items()
                if (kept := [pattern for pattern in patterns if pattern.search(stated)])}  # no sentence has the rest
     for sentence in stated.split(". "):
-        for signal in _sentence_signals(sentence, present):
+        signals = _sentence_signals(sentence, present)
+        for signal in (name for name in found if name in signals):  # in a fixed order, whatever the hash seed
             found[signal] += 1.0
             if len(why) < 8:
                 words = sentence if len(sentence) <= 60 else sentence[:57] + "..."

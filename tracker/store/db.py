@@ -319,6 +319,7 @@ def _save_thread(db: sqlite_utils.Database, thread: Thread, observed_at: str, al
         "site_request_id": thread.site_request_id,
         "site_status": thread.site_status,
         "status": thread.status or thread.site_status,
+        "status_why": thread.status_why,
         "regime": thread.regime,
         "site_due_date": thread.due_date,
         "created_at": thread.created_at,

@@ -85,6 +85,7 @@ TABLES: tuple[Table, ...] = (
             "site_request_id": int,
             "site_status": str,
             "status": str,
+            "status_why": str,
             "site_due_date": str,
             "created_at": str,
             "sent_at": str,
