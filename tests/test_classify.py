@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.alaveteli import parse_request_page
-from tracker.reading import classify
+from tracker.reading import classify, patterns
 from tracker.reading.classify import MessageContext, classify_message, classify_text, classify_thread
 from tracker.reading.evaluate import GOLD_DIR, _text_of, load_gold
 from tracker.model import INCOMING, OUTGOING, Attachment, Message, Site, Thread
@@ -258,11 +258,11 @@ def test_prefilter_never_hides_a_match() -> None:
     for item in load_gold():
         if item.type == "message":
             texts.append(classify._squash(_text_of(item.record, item)[0]))
-    patterns = [f.pattern for f in classify._INCOMING_FEATURES + classify._OUTGOING_FEATURES]
-    patterns += [p for group in classify._OUTCOME_FEATURES.values() for p in group]
-    patterns += list(classify._REVIEW_FEATURES.values())
-    for pattern in patterns:
-        plain = [re.compile(classify._word_start(b)) for b in classify._top_level_branches(pattern.source)]
+    phrases = [f.pattern for f in classify._INCOMING_FEATURES + classify._OUTGOING_FEATURES]
+    phrases += [p for group in classify._OUTCOME_FEATURES.values() for p in group]
+    phrases += list(classify._REVIEW_FEATURES.values())
+    for pattern in phrases:
+        plain = [re.compile(patterns.word_start(b)) for b in patterns.top_level_branches(pattern.source)]
         for text in texts:
             assert bool(pattern.search(text)) == any(p.search(text) for p in plain), pattern.source[:60]
 

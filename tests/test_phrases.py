@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.reading import classify, phrases
+from tracker.reading import classify, patterns, phrases
 from tracker.model.taxonomy import INCOMING_KINDS, OUTGOING_KINDS, REVIEW_OUTCOMES
 
 PATTERNS = [pattern for _, _, *patterns in phrases.INCOMING_PHRASES + phrases.OUTGOING_PHRASES for pattern in patterns]
 PATTERNS += [pattern for patterns in phrases.OUTCOME_PHRASES.values() for pattern in patterns]
 PATTERNS += list(phrases.REVIEW_PHRASES.values())
-BRANCHES = [branch for pattern in PATTERNS for branch in classify._top_level_branches(pattern)]
+BRANCHES = [branch for pattern in PATTERNS for branch in patterns.top_level_branches(pattern)]
 
 
 def test_every_phrase_names_a_known_kind_and_outcome() -> None:
@@ -35,8 +35,8 @@ def test_classify_searches_every_phrase() -> None:
 
 @pytest.mark.parametrize("branch", BRANCHES)
 def test_every_branch_compiles_and_the_prefilter_reads_it(branch: str) -> None:
-    re.compile(classify._word_start(branch))
-    classify._parse(branch)  # raises on what the literal finder cannot read: that branch would lose its prefilter
+    re.compile(patterns.word_start(branch))
+    patterns.parse(branch)  # raises on what the literal finder cannot read: that branch would lose its prefilter
 
 
 @pytest.mark.parametrize("pattern, groups", [
@@ -49,12 +49,12 @@ def test_every_branch_compiles_and_the_prefilter_reads_it(branch: str) -> None:
     (r"with (?:some )?modifications?(?! )", (("modification",), ("with ",))),
 ])
 def test_trigger_sets(pattern: str, groups: tuple) -> None:
-    assert classify._trigger_sets(pattern) == groups
+    assert patterns.trigger_sets(pattern) == groups
 
 
 @pytest.mark.parametrize("pattern", [r"(?i)hello there", r"(hello) \1 there", r"hello\nthere", r"(unclosed", r"*hello"])
 def test_what_the_prefilter_cannot_read_is_searched_without_one(pattern: str) -> None:
-    assert classify._trigger_sets(pattern) == ()
+    assert patterns.trigger_sets(pattern) == ()
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -63,5 +63,5 @@ def test_a_text_that_matches_holds_every_trigger(data) -> None:
     branch = data.draw(st.sampled_from(BRANCHES))
     text = data.draw(st.from_regex(branch))
     assert re.search(branch, text)
-    for group in classify._trigger_sets(branch):
+    for group in patterns.trigger_sets(branch):
         assert any(literal in text for literal in group), (branch, group, text)

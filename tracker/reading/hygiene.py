@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.reading.patterns import Phrase
+
 __all__ = ["MAX_CHARS", "BOUNCE", "reading_text", "sentence_spans", "is_auto_reply", "decode_letter", "looks_binary"]
 
 #: Only the start of an enormous text is read: no letter is longer, and every rule stays linear.
@@ -76,6 +78,7 @@ _DISCLAIMER = re.compile(
 _DISCLAIMER_WORDS = ("e-mail", "email", "message", "communication", "intended", "virus", "gsi", "monitor",
                      "intercept", "logged", "messagelabs", "mimecast", "environment", "secure", "views",
                      "opinions", "footnote", "data protection", "recipient", "liability")
+_DISCLAIMER_PHRASE = Phrase(_DISCLAIMER.pattern)  # searched per sentence: its literals first
 _DISCLAIMER_CONTEXT = re.compile(
     r"virus|recipient|addressee|liability|confidential|privileged|protectively marked|non-public|intercept"
     r"|certificate number|\bgsi\b|cctm"
@@ -239,7 +242,7 @@ def _drop_disclaimer_paragraphs(lines: list[str]) -> list[str]:
         return lines
     spans = sentence_spans(text)
     sentences = [" ".join(lower[start:end].split()) for start, end in spans]
-    marked = [bool(_DISCLAIMER.search(sentence)) for sentence in sentences]
+    marked = [bool(_DISCLAIMER_PHRASE.search(sentence)) for sentence in sentences]
     changed = True
     while changed:  # a run of disclaimer sentences grows through its neighbours
         changed = False
