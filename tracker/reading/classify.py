@@ -509,10 +509,10 @@ def _final_answer_from_site_label(thread: Thread) -> None:
 _TAKEN_AS = (
     ("internal_review_request", re.compile(
         r"(?:your|the) (?:recent |further )?(?:request for (?:an? )?(?:internal )?review|(?:internal )?review request"
-        r"|request (?:that|for) (?:we|the council) (?:review|reconsider)|complaint about (?:the|our) (?:handling|response))", re.I)),
+        r"|request (?:that|for) (?:we|the council) (?:review|reconsider)|complaint about (?:the|our) (?:handling|response))")),
     ("clarification", re.compile(
         r"thank you for (?:your|the) (?:recent )?clarification|(?:following|further to|in light of) your clarification"
-        r"|you (?:have )?clarified|the clarification (?:you|that you) (?:sent|provided|gave)", re.I)),
+        r"|you (?:have )?clarified|the clarification (?:you|that you) (?:sent|provided|gave)")),
 )
 
 
@@ -520,7 +520,7 @@ def _as_the_authority_read_it(reading: str, earlier: list[Message], previous: li
     """The authority's reply tells what the requester's last letter was: "thank you for your
     request for an internal review" makes a chaser a review request, "thank you for your
     clarification" makes it a clarification. Only a follow-up since the last reply changes."""
-    head = reading[:800]
+    head = reading[:800].lower()
     for kind, said in _TAKEN_AS:
         match = said.search(head)
         if not match:

@@ -238,7 +238,7 @@ def _drop_disclaimer_paragraphs(lines: list[str]) -> list[str]:
     the sentences next to them that speak of the e-mail, its recipient or viruses."""
     text = "\n".join(lines)
     lower = text.lower()
-    if not any(word in lower for word in _DISCLAIMER_WORDS) or not _DISCLAIMER.search(" ".join(lower.split())):
+    if not any(word in lower for word in _DISCLAIMER_WORDS) or not _DISCLAIMER_PHRASE.search(" ".join(lower.split())):
         return lines
     spans = sentence_spans(text)
     sentences = [" ".join(lower[start:end].split()) for start, end in spans]
