@@ -32,6 +32,7 @@ Without it, the items that need it are skipped and the report says so.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,10 +154,11 @@ class Report:
     # exemptions and references ----------------------------------------------------------
     def _set_scores(self, key: str) -> tuple[int, int, int]:
         tp = fp = fn = 0
+        same = _reference_key if key == "references" else str
         for p in self.predictions:
             if key not in p.expected:
                 continue
-            expected, got = set(p.expected[key]), set(getattr(p, key))
+            expected, got = {same(x) for x in p.expected[key]}, {same(x) for x in getattr(p, key)}
             tp += len(expected & got)
             fp += len(got - expected)
             fn += len(expected - got)
@@ -195,7 +197,7 @@ class Report:
                 lines.append(f"{p.item_id}: outcome {p.outcome} (expected {e['outcome']})")
             if "exemptions" in e and set(e["exemptions"]) != set(p.exemptions):
                 lines.append(f"{p.item_id}: exemptions {sorted(p.exemptions)} (expected {sorted(e['exemptions'])})")
-            if "references" in e and set(e["references"]) != set(p.references):
+            if "references" in e and {_reference_key(x) for x in e["references"]} != {_reference_key(x) for x in p.references}:
                 lines.append(f"{p.item_id}: references {p.references} (expected {e['references']})")
         for s in self.statuses:
             if not _same_status(s["expected"], s["ours"]):
@@ -221,6 +223,15 @@ class Report:
 
 #: Confidence bands: (name, lowest, above the highest).
 BANDS: tuple[tuple[str, float, float], ...] = (("high", 0.9, 1.01), ("medium", 0.6, 0.9), ("low", 0.0, 0.6))
+
+
+_REFERENCE_WORD = re.compile(r"^(?:FOISA|FOIA|FOI|EIR|RFI|IRQ|IR|SAR)\s+", re.I)
+
+
+def _reference_key(reference: str) -> str:
+    """A reference as compared: "FOI 1068868" is "1068868" (a leading word and a space are not
+    part of the token the authority numbers), "FOI/2023/01234" stays whole."""
+    return _REFERENCE_WORD.sub("", reference.strip())
 
 
 def _ratio(part: int, whole: int) -> float:

@@ -52,6 +52,9 @@ def extract(text: str) -> Extraction:
 def apply(message: Message, text: str | None = None) -> Extraction:
     """Fill a message's extraction fields; ``text`` is its reading text when already computed."""
     found = extract(reading_text(message.body_text) if text is None else text)
+    names = "\n".join(a.filename for a in message.attachments if a.filename)  # "FOI 1068868 Response.pdf"
+    named = [ref for ref in _references(names, _lower(names)) if ref not in found.authority_refs] if names else []
+    found.authority_refs = [*found.authority_refs, *named]
     message.authority_refs = list(found.authority_refs)
     message.exemptions = list(found.citations)
     message.stated_dates = dict(found.stated_dates)
@@ -100,7 +103,8 @@ _LABELLED_REF = re.compile(
     r"|request\b(?=\s*[:.]?\s*[A-Z]{0,6}[ -]?\d{3})"
     r"))\s*[:.#]?\s*" + _REF_VALUE
 )
-_PREFIXED_REF = re.compile(r"\b(?P<ref>(?:FOISA|FOIA|FOI|EIR|RFI|IRQ|FO|IR|SAR)[ /-]?\d[0-9]*(?:[-/][A-Z0-9]+)*)\b")
+_PREFIXED_REF = re.compile(r"\b(?P<ref>(?:FOISA|FOIA|FOI|EIR|RFI|IRQ|FO|IR|SAR)(?: / |[ /-])?\d[0-9]*(?:[-/][A-Z0-9]+)*)\b")
+_SPACED_SLASH = re.compile(r"\s+/\s+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DATE_LIKE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -115,7 +119,7 @@ def _references(text: str, lower: str) -> list[str]:
     for match in (*labelled, *prefixed):
         if match is None:
             continue
-        ref = " ".join(match.group("ref").split()).rstrip(".-/")
+        ref = " ".join(_SPACED_SLASH.sub(" ", match.group("ref")).split()).rstrip(".-/")  # "FOI / 1483": a word, then the number
         digits = re.sub(r"\D", "", ref)
         if len(digits) < 3:
             continue
