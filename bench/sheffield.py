@@ -1,4 +1,4 @@
-"""The 75 saved Sheffield threads (tests/fixtures/sheffield) and their request pages.
+"""The saved Sheffield threads (tests/fixtures/sheffield) and their request pages.
 
 Shared by the tests and the benchmarks: each saved file read by ``read_saved_thread``, and the
 page WhatDoTheyKnow would show for it (``tracker.demo.saved.render_saved_thread``), every one a

@@ -1,4 +1,4 @@
-"""End to end on the 75 saved Sheffield threads, served as WhatDoTheyKnow pages on 127.0.0.1.
+"""End to end on the saved Sheffield threads, served as WhatDoTheyKnow pages on 127.0.0.1.
 
 Each saved thread (tests/fixtures/sheffield) is rendered as the page the site shows it on
 (``tracker.demo.saved``; every third in the 2019 markup, as ``DemoSite`` mixes them) and served
@@ -80,8 +80,8 @@ def stored_messages(db, site, slug: str) -> list[dict]:
 
 
 def test_every_thread_and_message_is_stored_with_its_kind(site, db, read_as_text):
-    assert db["requests"].count == 75
-    assert db["messages"].count == 267
+    assert db["requests"].count == len(read_as_text) >= 75
+    assert db["messages"].count == sum(len(thread.messages) for thread in read_as_text.values())
     for name, thread in read_as_text.items():
         rows = stored_messages(db, site, thread.slug)
         assert [row["id"] for row in rows] == [f"{site.host}/{m.id}" for m in thread.messages], name
@@ -108,6 +108,8 @@ def test_the_requesters_label_is_the_sites_status_kept_apart_from_ours(site, db,
         request = request_row(db, site, thread.slug)
         assert request["site_status"] == thread.site_status, name
         differ += request["site_status"] != request["status"]
-    # 19 threads are labelled "Awaiting classification", a state only the site has.
-    assert sum(t.site_status == "waiting_classification" for t in read_as_text.values()) == 19
-    assert differ >= 19
+    # Threads the requester never classified: "Awaiting classification", which we always read.
+    unclassified = sum(t.site_status == "waiting_classification" for t in read_as_text.values())
+    ours_unclassified = sum(t.status == "waiting_classification" for t in read_as_text.values())
+    assert unclassified >= 19
+    assert differ >= unclassified - ours_unclassified

@@ -1,6 +1,6 @@
 """Saved threads rendered back into request pages read back as the same threads.
 
-For each of the 75 saved Sheffield threads and both generations of markup, the page that
+For each of the saved Sheffield threads and both generations of markup, the page that
 ``tracker.demo.saved`` renders, read by ``parse_request_page``, gives the messages that
 ``read_saved_thread`` gives: ids in order, directions, instants (the page prints seconds),
 attachment names and sizes, the body line by line, and the requester's label as the status.
@@ -8,13 +8,14 @@ attachment names and sizes, the body line by line, and the requester's label as 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
 
-from bench.sheffield import saved_threads, sheffield_page
+from bench.sheffield import THREADS, saved_threads, sheffield_page
 from scrapers.alaveteli import parse_request_page
 from scrapers.alaveteli.values import normalise_instant
 from tracker.model import Thread
@@ -44,9 +45,14 @@ def messages_of(thread: Thread) -> list[tuple]:
 
 
 def test_the_fixture_is_all_there():
-    assert len(SAVED) == 75
-    assert sum(len(thread.messages) for thread in SAVED.values()) == 267
-    assert sum(len(m.attachments) for thread in SAVED.values() for m in thread.messages) == 45
+    """Every saved thread is read, with every message its file holds and the attachment lists."""
+    files = sorted(THREADS.glob("*.json"))
+    assert len(SAVED) == len(files) >= 75
+    events = sum(len(json.loads(path.read_bytes())["events"]) for path in files)
+    assert sum(len(thread.messages) for thread in SAVED.values()) == events
+    listed = sum(len(re.findall(r"^\d+ Attachments?$", "\n".join(e["content"]), re.M)[:1])
+                 for path in files for e in json.loads(path.read_bytes())["events"])
+    assert sum(bool(m.attachments) for thread in SAVED.values() for m in thread.messages) == listed > 0
 
 
 @pytest.mark.parametrize("markup", ["2025", "2019"])
