@@ -91,9 +91,12 @@ _OUTCOME_FEATURES: dict[str, list[Phrase]] = {
     signal: [Phrase(p) for p in patterns] for signal, patterns in OUTCOME_PHRASES.items()
 }
 _REVIEW_FEATURES: dict[str, Phrase] = {outcome: Phrase(p) for outcome, p in REVIEW_PHRASES.items()}
-_HYPOTHETICAL_WORDS = ("whether", "if ", "ld have", "should be withheld")
+_HYPOTHETICAL_WORDS = ("whether", "if ", "ld have", "should be withheld", "unless", "where ", "may ", "such as")
 _ICO_SENTENCE = re.compile(r"commissioner|\bico\b|decision notice|tribunal")
-_HYPOTHETICAL = re.compile(r"considered whether|whether any|if (?:we|the council|the department)|would have|could have|should be withheld")
+_HYPOTHETICAL = re.compile(
+    r"considered whether|whether any|if (?:we|the council|the department)|would have|could have|should be withheld"
+    r"|\bunless\b|\bwhere (?:the )?information is|may (?:be released|apply|be exempt|be withheld|be disclosed)|such as section"
+)
 _COMPLAINT_TOPIC = re.compile(
     r"internal review|information commissioner|\bico\b|section 50|regulation 18|right of appeal|complain|reconsideration"
     r"|review procedure|\bappeal\b|request (?:a|for a) review"
@@ -118,6 +121,12 @@ _ATTACHMENT_HINTS: list[tuple[re.Pattern[str], str, str | None, float]] = [
 ]
 _FEE_ATTACHMENT = re.compile(r"fee|invoice", re.I)
 _FIGURE = re.compile(r"(?<![\w/.£-])£?\s?\d[\d,]*(?:\.\d+)?(?!\.?\d|[\w/-])")
+_ANSWER_ATTACHED = re.compile(
+    r"(?:find|see) (?:attached|enclosed)|(?:response|reply|answer|letter|decision) (?:is |are )?(?:attached|enclosed)"
+    r"|(?:attached|enclosed) (?:is|are|please find)|i (?:attach|enclose)|we (?:attach|enclose)"
+)
+_ACT_NAMES = re.compile(r"freedom of information|environmental information")  # "information" that is not given
+_ACT_SHORT = {"f": "foi", "e": "environmental info"}
 _LINK_MARK = re.compile(r"\[\d+\]")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _DATES = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}(?: \d{{4}})?|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\b{_MONTH} \d{{4}}")
@@ -127,6 +136,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _NOT_DATA = re.compile(
     r"working days|hours?\b|minutes\b|£450|£600|cost limit|appropriate limit|po box|licence|\bsi \d|tel\b|telephone|phone"
     r"|section \d|regulation \d|article \d|\bs\.? ?\d|reference|\bref\b|received on|dated|would (?:need|take|have|require)|estimate"
+    r"|\bfoi\b|\beir\b|you (?:asked|requested|have asked|have made|have submitted|have sent)|your (?:request|e-?mail|letter) of"
 )
 
 
@@ -359,7 +369,7 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     covering note for an attachment) has no outcome (None), at low confidence."""
     found = dict.fromkeys(("released", "pointer", "figures", "partial", "refused_whole", "withheld", "none_held"), 0.0)
     why: list[str] = []
-    stated = _outcome_text(text)
+    stated = _ACT_NAMES.sub(lambda match: _ACT_SHORT[match.group(0)[0]], _outcome_text(text))
     present = {signal: kept for signal, patterns in _OUTCOME_FEATURES.items()
                if (kept := [pattern for pattern in patterns if pattern.search(stated)])}  # no sentence has the rest
     for sentence in stated.split(". "):
@@ -379,7 +389,7 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     refused = found["withheld"] + found["refused_whole"]
     if partial:
         return "partially_successful", why, 0.95
-    if found["refused_whole"] and given < 1.0:
+    if found["refused_whole"] and given < 1.0 + 0.5 * (found["figures"] < 2):
         return "refused", why, 0.95 if not given else 0.7
     published = given + 0.25 * found["pointer"]  # what is published answers beside what is withheld
     if (refused and published >= 0.5) or (not_held and given >= 0.5):
@@ -396,7 +406,7 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     if state in STATE_OUTCOME:
         why.append(f"json calculated_state={state}")
         return STATE_OUTCOME[state], why, 0.75
-    if any(_MEANINGFUL_ATTACHMENT.search(name) for name in context.attachments):
+    if any(_MEANINGFUL_ATTACHMENT.search(name) for name in context.attachments) or _ANSWER_ATTACHED.search(stated):
         why.append(UNKNOWN_OUTCOME)
         return None, why, 0.4
     why.append(ASSUMED_OUTCOME)

@@ -61,12 +61,14 @@ INCOMING_PHRASES: list[Phrases] = [
         r"(?:can|could|would) you (?:please )?confirm (?:whether|which|what)|please (?:let us know|confirm|specify|tell us) (?:which|what|whether|the period)",
         r"(?:cannot|can't|unable to|not able to) (?:process|progress|proceed with|deal with|handle) (?:your|this|the) requests?"
         r"|(?:let us know|provide|confirm|send us) (?:your|the requester's) (?:full |real )?name|to enable us to (?:process|progress|locate|identify|deal with)"
-        r"|(?:do you|if you) still (?:want|wish|require|need)|(?:please|could you) (?:narrow|refine)",
+        r"|(?:do you|if you) still (?:want|wish|require|need)|(?:please|could you) (?:narrow|refine)"
+        r"|in order to (?:progress|process|proceed with|deal with) (?:your|this) request"
+        r"|(?:require|need) (?:some )?(?:further|more|additional) (?:details|information) (?:from you|before (?:we|i)|in order)",
     ),
     (
         "clarification_request", 3.0,
         r"section 1 ?\(3\)|not obliged to (?:deal with|comply with|process) (?:the|your|this) request until"
-        r"|without this (?:extra |further |additional )?information|once (?:we|i) (?:hear from you|have your (?:reply|clarification)|receive your (?:reply|clarification))",
+        r"|without this (?:extra |further |additional )?information|once (?:we|i) (?:hear from you|have (?:your|received your) (?:reply|clarification)|receive your (?:reply|clarification))",
         r"(?:20 working day|time limit|clock|period)[^.]{0,60}(?:stop|paused|restart|begin again|start again|not start)",
         r"(?:20 working days?|time limit|clock|period)[^.]{0,80}(?:after|once|when|until) (?:we|you) (?:receive|have received|provide)[^.]{0,30}clarification"
         r"|(?:provide|send) (?:your|the|this|us with|us your) clarification|clarification is not received|do not include any time spent clarifying",
@@ -160,6 +162,8 @@ INCOMING_PHRASES: list[Phrases] = [
         r"|review (?:response|outcome|decision)\b",
         r"(?:uphold|upheld) (?:the|my|our|its) (?:original|initial)|partially uphold|confirm the original decision",
         r"(?:responding|response|reply|replying) to your (?:request for an? (?:internal )?review|(?:internal )?review request|complaint)"
+        r"|(?:write|writing) (?:in connection with|regarding|about|in response to|further to|following) your (?:request for an? (?:internal )?review"
+        r"|(?:internal )?review request)"
         r"|(?:i|we) (?:have )?(?:decided to )?(?:uphold|not uphold|partially uphold|partly uphold|accept) (?:your|the) (?:complaint|appeal)"
         r"|not upholding (?:your|the) (?:complaint|appeal)|(?:are|am) not changing (?:our|my|the) (?:original )?(?:response|decision)",
     ),
@@ -174,6 +178,8 @@ INCOMING_PHRASES: list[Phrases] = [
     ("other", 3.0, r"dealt with as (?:standard|normal|general|ordinary|routine|business as usual) correspondence",
      r"(?:i|we) have (?:now )?concluded (?:my|our) investigation"),
     ("other", 2.5, r"postal address|by post\b|posted (?:to you|out)"),
+    ("other", 3.5, r"(?:transferred|forwarded|passed|redirected) (?:your request|it|your e-?mail|your correspondence|this request) (?:on )?to [^.]{0,60}"
+                   r"(?:who|which) (?:will|should|can) (?:respond|reply|deal|answer)|(?:has|have) been transferred to"),
     ("other", 3.0, r"(?:customer|satisfaction|short|quick|feedback) survey|tell us how we did|(?:rate|feedback on) (?:our|the) service"),
 ]
 
@@ -233,14 +239,16 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
     "partial": (
         r"some (?:of (?:the|this) )?information[^.]{0,40}(?:withheld|withholding|redacted|exempt|removed|not to disclose)"
         r"|(?:withheld|withhold|withholding|not to disclose) some|(?:has|have) been redacted|redacted (?:from|under|to remove|version)"
-        r"|redactions? (?:has|have) been (?:made|applied)|the remainder|partially|in part\b"
-        r"|(?:withheld|withhold|withholding|removed) (?:the )?(?:names|personal|screen ?shots|contact details|costings)|except for|(?:removed|redacted) under",
+        r"|redactions? (?:has|have) been (?:made|applied)|the remainder|partially"
+        r"|(?:released|disclosed|provided|answered|granted|supplied|withheld|refused) in part\b|in part (?:released|disclosed|withheld)"
+        r"|(?:withheld|withhold|withholding|removed) (?:the )?(?:names|personal|screen ?shots|contact details|costings)|except for|(?:removed|redacted) under"
+        r"|(?:releasing|disclosing|providing|enclosing) [^.]{0,80}with (?:some )?redactions",
     ),
     # Applied to the whole request: nothing is given.
     "refused_whole": (
         r"(?:the|all the|all of the) information (?:that )?you (?:have )?(?:requested|asked for|are seeking|seek) is (?:being )?(?:exempt|withheld|refused)"
         r"|(?:refus(?:e|ing)|decline|declining) (?:to (?:process|comply with|answer|deal with) )?(?:your|this|the) (?:foi |eir )?request"
-        r"|not obliged to comply|neither confirm nor deny|\bvexatious\b|manifestly unreasonable"
+        r"|not obliged to comply|neither confirm(?:s|ing)? nor den(?:y|ies|ying)|\bvexatious\b|manifestly unreasonable"
         r"|(?:exceed|exceeds|exceeded|in excess of) the (?:appropriate |cost |costs )?limit|more than the (?:appropriate |cost )?limit"
         r"|exceed (?:the )?(?:cost|costs) of compliance"
         r"|impossible to (?:answer|comply|provide)|(?:cannot|can't|unable to) (?:answer|comply with) (?:this|your|the) request"
@@ -248,7 +256,7 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "withheld": (
         r"\brefus(?:e|ed|ing)\b|refusal notice|withh[eo]ld[^.]{0,40}in full|withheld in full|(?:is|are) exempt|exempt (?:from disclosure|under)"
-        r"|withheld under|withholding [^.]{0,40}under"
+        r"|withheld under|withholding [^.]{0,160}under (?:section|regulation|s\.|reg)"
         r"|(?:unable|not able) to (?:disclose|release)|(?:not|never) (?:been )?(?:considered|treated) [^.]{0,30}under the provisions"
         r"|(?:not|no way am i|never) (?:going to )?(?:answer|answering) (?:that|this|your)"
         r"|(?:take|takes|taking|require|requires) (?:us )?(?:more than|over|in excess of|at least) (?:the )?\d+ hours",
@@ -265,7 +273,8 @@ OUTCOME_PHRASES: dict[str, tuple[str, ...]] = {
         r"|no (?:\w+ ){0,3}(?:has|have|was|were) (?:been )?(?:made|carried out|produced|undertaken|created|recorded|held|kept|commissioned|retained)"
         r"|(?:has|have|had|was|were) not (?:been )?(?:recorded|retained|kept)|(?:wasn't|weren't|hasn't been) (?:recorded|retained|kept)"
         r"|(?:were|was|have been|has been) (?:\w+ ){0,3}(?:disposed of|destroyed|deleted)\b"
-        r"|(?:is|are) (?:not )?held by (?!(?:the |this |our )?(?:[\w-]+ ){0,2}(?:council|us|authority|department|trust|force|university))"
+        r"|(?:is|are) (?:only )?held by (?:another|a different|other|a separate|an external|the relevant|(?:the )?(?:local |national )?[\w-]+ "
+        r"(?:authorit(?:y|ies)|agenc(?:y|ies)|bod(?:y|ies)|organisations?|compan(?:y|ies)|providers?|suppliers?|contractors?))"
         r"|(?:would need to be|should be|can be|must be) (?:sought|requested|obtained|directed) (?:directly )?from|(?:not|isn't) (?:information|something|data) (?:that )?(?:we|the council) (?:hold|record|collect|keep)",
     ),
 }
@@ -277,14 +286,14 @@ REVIEW_PHRASES: dict[str, str] = {
     ),
     "upheld": (
         r"uphold (?:the|my|our|its) (?:original )?(?:decision|response|refusal|position)|(?:decision|response|refusal|position)[^.]{0,60}(?:is|was|has been) upheld"
-        r"|(?:correctly|properly|rightly|appropriately) (?:applied|withheld|refused|engaged|relied)|(?:satisfied|content) that|agree with the original"
+        r"|(?<!not )(?:correctly|properly|rightly|appropriately) (?:applied|withheld|refused|engaged|relied)|(?:satisfied|content) that|agree with the original"
         r"|maintain (?:the|our) (?:original )?(?:decision|position)|confirm (?:the|our) (?:original )?decision|not upheld|remains? withheld|without modification"
         r"|not upholding (?:your|the) (?:complaint|appeal)|do not uphold (?:your|the) (?:complaint|appeal)"
         r"|not changing (?:our|my|the) (?:original )?(?:response|decision)"
     ),
     "overturned": (
         r"(?:we|i) (?:have )?(?:uphold|upheld) your (?:complaint|appeal)|overturn|should (?:have been|now be|be) (?:disclosed|released|provided)|(?:was|is) (?:not correct|incorrect|wrong)|\bwrongly\b|was wrong"
-        r"|(?:was|is) not engaged|(?:does|did) not apply|complaint (?:is|has been) (?:therefore )?upheld|substitute (?:a )?different decision|\breverse"
+        r"|(?:was|is) not engaged|(?:does|did) not apply|not (?:correctly|properly|appropriately) applied|complaint (?:is|has been) (?:therefore )?upheld|substitute (?:a )?different decision|\breverse"
         r"|(?:decided|now able|are now able) to (?:release|disclose|provide)|previously withheld|no longer consider"
     ),
 }
