@@ -137,7 +137,7 @@ def _references(text: str, lower: str) -> list[str]:
 
 _SUB = r"(?:\s*\(\s*[0-9A-Za-z]{1,4}\s*\))"
 _SECTION_HEAD = re.compile(
-    r"\b(?P<word>sections?|ss\.|s\.|s(?=\s?\d{1,2}[a-z]?\s*\())\s*(?P<num>\d{1,2}[a-z]?)(?:\.(?P<dot>\d))?(?P<sub>" + _SUB + r"*)"
+    r"\b(?P<word>sections?|ss\.|s\.|s(?=\s?\d{1,2}[a-z]?\s*\())\s*(?P<num>\d{1,2}[a-z]?)(?![0-9])(?:\.(?P<dot>\d))?(?P<sub>" + _SUB + r"*)"
 )
 _S_NUMBER = re.compile(r"\bs ?\d")
 _REGULATION_HEAD = re.compile(
@@ -147,9 +147,9 @@ _CONTINUATION = re.compile(
     r"\s*(?:,|and|&|or|/)\s*(?:(?:sections?|s\.|regulations?|regs?\.?)\s*)?(?P<num>\d{1,2}[a-z]?)?(?P<sub>" + _SUB + r"*)"
 )
 _ACT_AFTER = re.compile(
-    r"\s*(?:of|under|in)\s+(?:the\s+)?(?P<act>FOISA|FOIA|EIRs?|DPA|GDPR|(?:[A-Z][\w'()]*\s+){0,8}?(?:Act|Regulations))",
+    r"\s*(?:of|under|in)\s+(?:the\s+)?(?P<act>FOISA|FOIA|EIRs?|DPA|GDPR|(?:[A-Z][\w'()]*\s+){0,8}?(?:Act|Regulations)|[A-Z]{3,6}\b)",
 )
-_FOI_ACT = re.compile(r"freedom of information act|^foia$|^foi act$|^act$")
+_FOI_ACT = re.compile(r"freedom of information act|^foia$|^foi(?: act)?$|^act$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
 _RELIED = re.compile(
@@ -190,6 +190,20 @@ def _reliable(regime: str, number: str, subs: list[str]) -> bool:
 def _tidy_sub(token: str) -> str:
     token = token.strip("() \t\n")
     return token.upper() if token[:1].isdigit() else token.lower()
+
+
+def _beside(previous: list[str], subs: list[str]) -> list[str]:
+    """The sub-elements of a continuation that names only its last levels: "(b)" after
+    (1)(a) is (1)(b); "(3A)(a)" after (2) is (3A)(a)."""
+    if not subs or not previous:
+        return subs
+    kind = _sub_kind(subs[0])
+    level = next((i for i in range(len(previous) - 1, -1, -1) if _sub_kind(previous[i]) == kind), len(previous))
+    return previous[:level] + subs
+
+
+def _sub_kind(sub: str) -> str:
+    return "number" if sub[:1].isdigit() else "roman" if set(sub.lower()) <= set("ivx") and len(sub) > 1 else "letter"
 
 
 def _subs(raw: str) -> list[str]:
@@ -233,7 +247,10 @@ def _cited(lower: str, match: re.Match[str]) -> tuple[list[tuple[str, list[str]]
             break
         if more.group("num") and not (more.group("sub") or plural):
             break  # "section 12 and 20 working days": a bare number continues only a plural
-        cited.append(((more.group("num") or number).upper(), _subs(more.group("sub"))))
+        subs = _subs(more.group("sub"))
+        if not more.group("num"):  # "38(1)(a) and (b)": (b) takes the place of (a), under the same (1)
+            subs = _beside(cited[-1][1], subs)
+        cited.append(((more.group("num") or number).upper(), subs))
         end = more.end()
     return cited, end
 
