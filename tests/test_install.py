@@ -105,7 +105,8 @@ def test_demo_evaluate_and_serve_from_an_unrelated_directory(installed: Installe
     assert with_fixtures.returncode == 0, with_fixtures.stderr
     figures = json.loads(with_fixtures.stdout)
     assert figures["gold"]["messages"] == 181 and figures["gold"]["skipped"] is None
-    assert figures["real_held_out"]["messages"] == 85
+    held_out = figures["real_held_out"]
+    assert held_out["messages"] == held_out["messages_by_origin"]["real_thread"] >= 60 and held_out["threads"] >= 20
 
     _serves_the_demo_database(installed)
 
