@@ -125,8 +125,7 @@ _ANSWER_ATTACHED = re.compile(
     r"(?:find|see) (?:attached|enclosed)|(?:response|reply|answer|letter|decision) (?:is |are )?(?:attached|enclosed)"
     r"|(?:attached|enclosed) (?:is|are|please find)|i (?:attach|enclose)|we (?:attach|enclose)"
 )
-_ACT_NAMES = re.compile(r"freedom of information|environmental information")  # "information" that is not given
-_ACT_SHORT = {"f": "foi", "e": "environmental info"}
+_ACT_NAMES = re.compile(r"(freedom of|environmental) information")  # "information" that is not given
 _LINK_MARK = re.compile(r"\[\d+\]")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _DATES = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}(?: \d{{4}})?|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\b{_MONTH} \d{{4}}")
@@ -369,7 +368,7 @@ def _response_outcome(text: str, context: MessageContext) -> tuple[str | None, l
     covering note for an attachment) has no outcome (None), at low confidence."""
     found = dict.fromkeys(("released", "pointer", "figures", "partial", "refused_whole", "withheld", "none_held"), 0.0)
     why: list[str] = []
-    stated = _ACT_NAMES.sub(lambda match: _ACT_SHORT[match.group(0)[0]], _outcome_text(text))
+    stated = _ACT_NAMES.sub(r"\1 info", _outcome_text(text))
     present = {signal: kept for signal, patterns in _OUTCOME_FEATURES.items()
                if (kept := [pattern for pattern in patterns if pattern.search(stated)])}  # no sentence has the rest
     for sentence in stated.split(". "):
