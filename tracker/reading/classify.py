@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from scrapers.mailbox import looks_like_email, read_email
 from tracker.reading import extract as extraction
+from tracker.reading.extract import MONTH_NAMES, YEAR
 from tracker.reading.patterns import Phrase
 from tracker.reading.hygiene import (
     BOUNCE, MAX_CHARS, decode_letter, is_auto_reply, looks_binary, reading_text, sentence_spans,
@@ -127,11 +128,10 @@ _ANSWER_ATTACHED = re.compile(
 )
 _ACT_NAMES = re.compile(r"(freedom of|environmental) information")  # "information" that is not given
 _LINK_MARK = re.compile(r"\[\d+\]")
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_MONTH = rf"(?:{MONTH_NAMES})"
 _DATES = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}(?: \d{{4}})?|\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\b{_MONTH} \d{{4}}")
 _ACCESSIBLE = re.compile(r"section 21\b|\bs\.? ?21\b|reasonably accessible|accessible (?:to (?:you|the applicant) )?by other means")
 _ADVICE = re.compile(r"narrow|refine|advice and assistance|may be (?:of )?(?:useful|interest|helpful|help)|for further information|you may (?:wish|like) to")
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _NOT_DATA = re.compile(
     r"working days|hours?\b|minutes\b|£450|£600|cost limit|appropriate limit|po box|licence|\bsi \d|tel\b|telephone|phone"
     r"|section \d|regulation \d|article \d|\bs\.? ?\d|reference|\bref\b|received on|dated|would (?:need|take|have|require)|estimate"
@@ -341,7 +341,7 @@ def _gives_figures(sentence: str) -> bool:
     if _NOT_DATA.search(sentence):
         return False
     plain = _DATES.sub(" ", _LINK_MARK.sub(" ", sentence))
-    return any(not _YEAR.fullmatch(number.strip("£ ,")) for number in _FIGURE.findall(plain))
+    return any(not YEAR.fullmatch(number.strip("£ ,")) for number in _FIGURE.findall(plain))
 
 
 def _sentence_signals(sentence: str, features: dict[str, list[Phrase]] = _OUTCOME_FEATURES) -> set[str]:

@@ -21,7 +21,7 @@ from tracker.reading.exemptions import exemption_id, known_ids
 from tracker.reading.hygiene import MAX_CHARS, reading_text
 from tracker.model import Citation, Message
 
-__all__ = ["Extraction", "extract", "apply", "parse_date"]
+__all__ = ["MONTH_NAMES", "YEAR", "Extraction", "extract", "apply", "parse_date"]
 
 
 @dataclass
@@ -105,7 +105,7 @@ _LABELLED_REF = re.compile(
 )
 _PREFIXED_REF = re.compile(r"\b(?P<ref>(?:FOISA|FOIA|FOI|EIR|RFI|IRQ|FO|IR|SAR)(?: / |[ /-])?\d[0-9]*(?:[-/][A-Z0-9]+)*)\b")
 _SPACED_SLASH = re.compile(r"\s+/\s+")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+YEAR = re.compile(r"(?:19|20)\d\d")  # a year, not a figure or a reference
 _DATE_LIKE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
 
@@ -123,7 +123,7 @@ def _references(text: str, lower: str) -> list[str]:
         digits = re.sub(r"\D", "", ref)
         if len(digits) < 3:
             continue
-        if _YEAR.fullmatch(ref.split(" ")[-1]) or _DATE_LIKE.fullmatch(ref):
+        if YEAR.fullmatch(ref.split(" ")[-1]) or _DATE_LIKE.fullmatch(ref):
             continue
         if any(ref != other and ref in other for other in found):
             continue
@@ -313,9 +313,9 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE = re.compile(  # opens with the digit class so the engine skips other characters fast
-    r"(?P<d1>\d{1,2})(?:(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + _MONTH_NAMES + r")\.?,?\s+(?P<y1>\d{4})"
+    r"(?P<d1>\d{1,2})(?:(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + MONTH_NAMES + r")\.?,?\s+(?P<y1>\d{4})"
     r"|[/.](?P<m3>\d{1,2})[/.](?P<y3>\d{4}|\d{2}))\b"
 )
 _RESPOND_BY = re.compile(

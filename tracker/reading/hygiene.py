@@ -55,7 +55,7 @@ _SCORED_KEYWORDS = re.compile(
     r"disclaimer|confidential|in error|virus|intended recipient|monitored|intended (?:for|only for use by) "
     r"the addressee|messagelabs|mimecast|unauthori[sz]ed (?:use|disclosure)|privileged|views expressed"
 )
-_DISCLAIMER = re.compile(
+_DISCLAIMER = Phrase(  # searched sentence by sentence: its literals first
     r"this (?:e-?mail|message|communication)(?: and any (?:files|attachments)[^.]{0,80})? (?:is|are|may be) "
     r"(?:strictly )?(?:confidential|private|intended)"
     r"|(?:received|got) this (?:e-?mail|message|communication) (?:in error|by mistake)"
@@ -78,7 +78,6 @@ _DISCLAIMER = re.compile(
 _DISCLAIMER_WORDS = ("e-mail", "email", "message", "communication", "intended", "virus", "gsi", "monitor",
                      "intercept", "logged", "messagelabs", "mimecast", "environment", "secure", "views",
                      "opinions", "footnote", "data protection", "recipient", "liability")
-_DISCLAIMER_PHRASE = Phrase(_DISCLAIMER.pattern)  # searched per sentence: its literals first
 _DISCLAIMER_CONTEXT = re.compile(
     r"virus|recipient|addressee|liability|confidential|privileged|protectively marked|non-public|intercept"
     r"|certificate number|\bgsi\b|cctm"
@@ -100,7 +99,7 @@ def reading_text(text: str) -> str:
     lines = _drop_wdtk_footer(lines)
     lines = _drop_link_lists(lines)
     lines = _drop_scored_disclaimers(lines)
-    lines = _drop_disclaimer_paragraphs(lines)
+    lines = _drop_disclaimer_sentences(lines)
     return _tidy(lines)
 
 
@@ -232,17 +231,17 @@ def _drop_scored_disclaimers(lines: list[str]) -> list[str]:
     return [line for i, line in enumerate(lines) if i not in drop]
 
 
-def _drop_disclaimer_paragraphs(lines: list[str]) -> list[str]:
+def _drop_disclaimer_sentences(lines: list[str]) -> list[str]:
     """Unframed disclaimers ("If you are not the intended recipient ...", the virus-scan notice),
     sentence by sentence: with or without blank lines, only the disclaimer's sentences go, and
     the sentences next to them that speak of the e-mail, its recipient or viruses."""
     text = "\n".join(lines)
     lower = text.lower()
-    if not any(word in lower for word in _DISCLAIMER_WORDS) or not _DISCLAIMER_PHRASE.search(" ".join(lower.split())):
+    if not any(word in lower for word in _DISCLAIMER_WORDS) or not _DISCLAIMER.search(" ".join(lower.split())):
         return lines
     spans = sentence_spans(text)
     sentences = [" ".join(lower[start:end].split()) for start, end in spans]
-    marked = [bool(_DISCLAIMER_PHRASE.search(sentence)) for sentence in sentences]
+    marked = [bool(_DISCLAIMER.search(sentence)) for sentence in sentences]
     changed = True
     while changed:  # a run of disclaimer sentences grows through its neighbours
         changed = False
